@@ -1,0 +1,89 @@
+--[[
+  Housekeeping, then claims up to `count` ready jobs: lowest priority number first, FIFO within one.
+  Housekeeping first puts back jobs whose lease lapsed (their worker died or hung) and promotes
+  retries that are due, so whichever process calls this first recovers them. count = 0 only does that.
+  KEYS[1] queued      ZSET  jobq:{q}:queued      score = priority * 2^49 + seq
+  KEYS[2] processing  ZSET  jobq:{q}:processing  score = lease deadline (ms)
+  KEYS[3] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
+  KEYS[4] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
+  KEYS[5] jobs        HASH  jobq:{q}:jobs
+  KEYS[6] marker      ZSET  jobq:{q}:marker
+  KEYS[7] handlers    HASH  jobq:{q}:handlers
+  KEYS[8] stats       HASH  jobq:{q}:stats
+  ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id
+  Returns { next wake-up (ms) or false, recovered lease count, job reply... } where each job reply
+  is as in includes/job.lua pushJob with code 1; the lease token is the record's LEASE field.
+]]
+--- @include "job"
+
+local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, markerKey, handlersKey, statsKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local HOUSEKEEPING_LIMIT = 100
+
+-- Lapsed leases: the attempt counts, so a job that kills its worker every time still ends.
+local lapsed = rcall('ZRANGEBYSCORE', processingKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
+local attemptsCache = {}
+for _, id in ipairs(lapsed) do
+  rcall('ZREM', processingKey, id)
+  local job = loadJob(jobsKey, id)
+  if job then
+    job[LAST_ERROR] = 'lease expired: worker ' .. tostring(job[LEASE]) .. ' did not answer in time'
+    job[LEASE] = false
+    if job[ATTEMPTS] >= maxAttempts(handlersKey, job[TASK], attemptsCache) then
+      job[STATUS] = 'failed'
+      job[FINISHED_AT] = now
+      rcall('ZADD', failedKey, now, id)
+      recordFinished(statsKey, 'failed', now - (job[STARTED_AT] or now))
+    else
+      job[STATUS] = 'queued'
+      rcall('ZADD', queuedKey, queueScore(job), id)
+    end
+    saveJob(jobsKey, id, job)
+  end
+end
+
+local due = rcall('ZRANGEBYSCORE', scheduledKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
+for _, id in ipairs(due) do
+  rcall('ZREM', scheduledKey, id)
+  local job = loadJob(jobsKey, id)
+  if job then
+    job[STATUS] = 'queued'
+    job[NEXT_ATTEMPT_AT] = false
+    saveJob(jobsKey, id, job)
+    rcall('ZADD', queuedKey, queueScore(job), id)
+  end
+end
+
+local reply = {false, #lapsed}
+if count > 0 then
+  local popped = rcall('ZPOPMIN', queuedKey, count)
+  for i = 1, #popped, 2 do
+    local id = popped[i]
+    local job = loadJob(jobsKey, id)
+    if job then
+      job[STATUS] = 'processing'
+      job[ATTEMPTS] = job[ATTEMPTS] + 1
+      job[STARTED_AT] = now
+      job[LEASE] = workerId .. ':' .. job[ATTEMPTS]
+      saveJob(jobsKey, id, job)
+      rcall('ZADD', processingKey, now + leaseMs, id)
+      pushJob(reply, 1, id, job, false, false)
+    end
+  end
+end
+
+-- Tell the caller when to look again: now if jobs are left for another worker, else at the next
+-- retry or lease deadline, so no worker ever polls an idle queue.
+if rcall('ZCARD', queuedKey) > 0 then
+  reply[1] = now
+  wakeWorkers(markerKey, now)
+else
+  local nextDue = rcall('ZRANGE', scheduledKey, 0, 0, 'WITHSCORES')[2]
+  local nextLapse = rcall('ZRANGE', processingKey, 0, 0, 'WITHSCORES')[2]
+  local nextAt = false
+  if nextDue then nextAt = tonumber(nextDue) end
+  if nextLapse and (not nextAt or tonumber(nextLapse) < nextAt) then nextAt = tonumber(nextLapse) end
+  reply[1] = nextAt
+end
+return reply

@@ -1,0 +1,56 @@
+--[[
+  Ends an attempt that did not succeed, for a job whose lease the caller still holds: either
+  schedules a retry (the job keeps its entity and its place) or moves it to the dead-letter set.
+  KEYS[1] processing  ZSET  jobq:{q}:processing
+  KEYS[2] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
+  KEYS[3] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
+  KEYS[4] jobs        HASH  jobq:{q}:jobs
+  KEYS[5] entities    HASH  jobq:{q}:entities
+  KEYS[6] stats       HASH  jobq:{q}:stats
+  KEYS[7] marker      ZSET  jobq:{q}:marker
+  KEYS[8] queued      ZSET  jobq:{q}:queued
+  ARGV[1] job id  ARGV[2] lease token  ARGV[3] now (ms)  ARGV[4] error message
+  ARGV[5] retry at (ms), or -1 to fail for good  ARGV[6] failed retention (ms)
+  ARGV[7] -1 to count the attempt, 0 to give it back (graceful shutdown: the attempt never ran)
+  Returns 1 scheduled, 2 failed, 3 put back in the queue. Errors -1 no such job, -2 lease lost.
+]]
+--- @include "job"
+
+local processingKey, scheduledKey, failedKey, jobsKey, entitiesKey, statsKey, markerKey, queuedKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local id, token, now, message = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local retryAt = tonumber(ARGV[5])
+
+local job = loadJob(jobsKey, id)
+if not job then return -1 end
+if job[STATUS] ~= 'processing' or job[LEASE] ~= token then return -2 end
+
+rcall('ZREM', processingKey, id)
+job[LEASE] = false
+if ARGV[7] == '0' then
+  -- Released unrun: back at its old place, the attempt not counted, its last error untouched.
+  job[ATTEMPTS] = job[ATTEMPTS] - 1
+  job[STATUS] = 'queued'
+  saveJob(jobsKey, id, job)
+  rcall('ZADD', queuedKey, queueScore(job), id)
+  wakeWorkers(markerKey, now)
+  return 3
+end
+
+job[LAST_ERROR] = message
+if retryAt >= 0 then
+  job[STATUS] = 'scheduled'
+  job[NEXT_ATTEMPT_AT] = retryAt
+  saveJob(jobsKey, id, job)
+  rcall('ZADD', scheduledKey, retryAt, id)
+  wakeWorkers(markerKey, retryAt)
+  return 1
+end
+
+job[STATUS] = 'failed'
+job[FINISHED_AT] = now
+saveJob(jobsKey, id, job)
+rcall('ZADD', failedKey, now, id)
+recordFinished(statsKey, 'failed', now - job[STARTED_AT])
+trimFinished(failedKey, jobsKey, entitiesKey, now - tonumber(ARGV[6]), 10)
+return 2

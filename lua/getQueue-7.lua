@@ -1,0 +1,23 @@
+--[[
+  Counts of every state and the runtime statistics, read in one consistent step (read only).
+  KEYS[1] queued      ZSET  jobq:{q}:queued
+  KEYS[2] processing  ZSET  jobq:{q}:processing
+  KEYS[3] scheduled   ZSET  jobq:{q}:scheduled
+  KEYS[4] completed   ZSET  jobq:{q}:completed
+  KEYS[5] failed      ZSET  jobq:{q}:failed
+  KEYS[6] cancelled   ZSET  jobq:{q}:cancelled
+  KEYS[7] stats       HASH  jobq:{q}:stats
+  Returns { queued, priority 1, priority 2, priority 3, processing, scheduled, completed, failed,
+            cancelled, processed, runtime sum, runtime min, runtime max }
+]]
+--- @include "job"
+
+local queuedKey = KEYS[1]
+local reply = { rcall('ZCARD', queuedKey) }
+for p = 1, 3 do
+  reply[#reply + 1] = rcall('ZCOUNT', queuedKey, p * BAND, '(' .. ((p + 1) * BAND))
+end
+for i = 2, 6 do reply[#reply + 1] = rcall('ZCARD', KEYS[i]) end
+local stats = rcall('HMGET', KEYS[7], 'processed', 'runtime_sum', 'runtime_min', 'runtime_max')
+for i = 1, 4 do reply[#reply + 1] = tonumber(stats[i]) or false end
+return reply

@@ -1,0 +1,48 @@
+--[[
+  One page of the jobs in a state set, in that set's order (dispatch order for `queued`, lease
+  deadline for `processing`), after a cursor. Read only.
+  KEYS[1] set     ZSET  jobq:{q}:queued or jobq:{q}:processing
+  KEYS[2] jobs    HASH  jobq:{q}:jobs
+  KEYS[3] queued  ZSET  jobq:{q}:queued   (for positions)
+  ARGV[1] cursor score or '' for the first page  ARGV[2] cursor member  ARGV[3] page size
+  Returns { next cursor score or false, next cursor member or false, job reply... } with job replies
+  as in includes/job.lua pushJob (code 1).
+]]
+--- @include "job"
+
+local setKey, jobsKey, queuedKey = KEYS[1], KEYS[2], KEYS[3]
+local limit = tonumber(ARGV[3])
+local page = {}
+
+-- Members sharing the cursor's score come in lexical order; take those after the cursor's member.
+if ARGV[1] ~= '' then
+  local same = rcall('ZRANGEBYSCORE', setKey, ARGV[1], ARGV[1], 'WITHSCORES')
+  for i = 1, #same, 2 do
+    if #page / 2 < limit and same[i] > ARGV[2] then
+      page[#page + 1] = same[i]
+      page[#page + 1] = same[i + 1]
+    end
+  end
+end
+local left = limit - #page / 2
+if left > 0 then
+  local from = '-inf'
+  if ARGV[1] ~= '' then from = '(' .. ARGV[1] end
+  local rest = rcall('ZRANGEBYSCORE', setKey, from, '+inf', 'WITHSCORES', 'LIMIT', 0, left)
+  for i = 1, #rest do page[#page + 1] = rest[i] end
+end
+
+local reply = {false, false}
+if #page / 2 == limit then
+  local more = rcall('ZRANGEBYSCORE', setKey, '(' .. page[#page], '+inf', 'LIMIT', 0, 1)
+  local sameScoreAfter = rcall('ZRANGEBYSCORE', setKey, page[#page], page[#page])
+  if #more > 0 or sameScoreAfter[#sameScoreAfter] > page[#page - 1] then
+    reply[1], reply[2] = page[#page], page[#page - 1]
+  end
+end
+for i = 1, #page, 2 do
+  local id = page[i]
+  local job = loadJob(jobsKey, id)
+  if job then pushJob(reply, 1, id, job, positions(queuedKey, id, job)) end
+end
+return reply

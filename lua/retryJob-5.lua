@@ -1,0 +1,37 @@
+--[[
+  Puts a failed job (from the dead-letter set) back in the queue at its priority and first-enqueue
+  place, with a fresh allowance of attempts. Its entity must not have a newer active job.
+  KEYS[1] queued    ZSET  jobq:{q}:queued
+  KEYS[2] failed    ZSET  jobq:{q}:failed
+  KEYS[3] jobs      HASH  jobq:{q}:jobs
+  KEYS[4] entities  HASH  jobq:{q}:entities
+  KEYS[5] marker    ZSET  jobq:{q}:marker
+  ARGV[1] job id or entity id  ARGV[2] now (ms)
+  Returns a job reply (includes/job.lua pushJob): code 1 queued again, -6 the job is not failed,
+  -5 its entity has another active job (named by the reply's id). Errors -1 no such job.
+]]
+--- @include "job"
+
+local queuedKey, failedKey, jobsKey, entitiesKey, markerKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+
+local id, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
+if not id then return -1 end
+if job[STATUS] ~= 'failed' then return pushJob({}, -6, id, job, false, false) end
+
+local current = rcall('HGET', entitiesKey, job[ENTITY])
+if current and current ~= id then
+  local other = loadJob(jobsKey, current)
+  if other and isActive(other) then return pushJob({}, -5, current, other, false, false) end
+end
+
+rcall('ZREM', failedKey, id)
+job[STATUS] = 'queued'
+job[ATTEMPTS] = 0
+job[STARTED_AT] = false
+job[FINISHED_AT] = false
+job[NEXT_ATTEMPT_AT] = false
+saveJob(jobsKey, id, job)
+rcall('HSET', entitiesKey, job[ENTITY], id)
+rcall('ZADD', queuedKey, queueScore(job), id)
+wakeWorkers(markerKey, tonumber(ARGV[2]))
+return pushJob({}, 1, id, job, positions(queuedKey, id, job))

@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+
+interface ValidationIssue {
+  instancePath: string
+  keyword: string
+  params: Record<string, unknown>
+  message?: string
+}
+
+/**
+ * Turns schema violations into one message that names the field, e.g. `body.priority: must be <= 3`
+ * or `body.priorty: unknown field`, so a caller can fix the request without reading the schema.
+ */
+export function formatValidationErrors (errors: ValidationIssue[], context: string): Error {
+  const messages = errors.map((e) => {
+    let path = context + e.instancePath.replaceAll('/', '.')
+    if (e.keyword === 'additionalProperties') return `${path}.${String(e.params.additionalProperty)}: unknown field`
+    if (e.keyword === 'required') return `${path}.${String(e.params.missingProperty)}: is required`
+    if (e.keyword === 'propertyNames') path += ` (key ${JSON.stringify(e.params.propertyName)})`
+    return `${path}: ${e.message ?? e.keyword}`
+  })
+  return new Error([...new Set(messages)].join('; '))
+}
+
+/** One error shape for every route; a 5xx never leaks its internals. */
+export function installErrorHandlers (app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError & { job_id?: string }, request, reply) => {
+    const statusCode = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500
+    if (statusCode >= 500) request.log.error({ err }, 'request failed')
+    const body: Record<string, unknown> = {
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? 'Error',
+      message: statusCode >= 500 && statusCode !== 503 ? 'Internal Server Error' : err.message
+    }
+    if (err.code && !(err.validation && statusCode === 400)) body.code = err.code
+    if (statusCode === 503) reply.header('retry-after', '1')
+    return reply.code(statusCode).send(body)
+  })
+
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({
+    statusCode: 404,
+    error: 'Not Found',
+    message: `Route ${request.method} ${request.url.split('?')[0]} not found`
+  }))
+}

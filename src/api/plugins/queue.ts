@@ -1,0 +1,45 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../config/config.js'
+import { createRedis } from '../../queue/redis.js'
+import { JobQueue } from '../../queue/job-queue.js'
+import { HandlerStore } from '../../queue/handler-store.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobQueue: JobQueue
+    handlerStore: HandlerStore
+  }
+}
+
+/**
+ * Connects to Redis and decorates the app with the queue and the handler registry. The API starts
+ * even while Redis is away: routes answer 503 and /readyz says so until the client reconnects.
+ */
+async function queuePlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
+  const redis = createRedis(config.redisUrl)
+  const jobQueue = new JobQueue({
+    redis,
+    queue: config.queue,
+    completedRetentionMs: config.completedRetentionMs,
+    failedRetentionMs: config.failedRetentionMs
+  })
+  app.decorate('jobQueue', jobQueue)
+  app.decorate('handlerStore', new HandlerStore(redis, jobQueue.keys))
+  redis.connect().catch((err: Error) => app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
+
+  // Lapsed leases and due retries are normally handled by workers as they claim; the API does it
+  // too, so a queue whose workers all died still recovers, and expired history is trimmed.
+  const interval = Math.min(5000, Math.floor(config.leaseMs / 2))
+  const timer = setInterval(() => {
+    jobQueue.housekeeping('api').catch((err: Error) => app.log.debug({ err }, 'housekeeping skipped'))
+  }, interval)
+  timer.unref()
+
+  app.addHook('onClose', async () => {
+    clearInterval(timer)
+    await redis.quit().catch(() => redis.disconnect())
+  })
+}
+
+export default fp(queuePlugin, { name: 'queue' })

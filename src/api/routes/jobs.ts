@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { Priority } from '../../queue/job.js'
+import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema } from '../schemas/job.js'
+import { ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
+import { toJobView } from '../views.js'
+
+const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'Enqueue a job (one active job per entity)',
+      description: '201 created; 200 when the entity is already waiting (outcome exists, or priority_raised when the new priority is higher); 409 when the entity is being processed.',
+      body: ref(NewJobSchema),
+      response: {
+        201: ref(EnqueuedJobSchema),
+        200: ref(EnqueuedJobSchema),
+        409: ref(ErrorSchema),
+        422: ref(ErrorSchema),
+        ...errorResponses
+      }
+    }
+  }, async (request, reply) => {
+    const body = request.body
+    const { outcome, job } = await app.jobQueue.enqueue({
+      task: body.task,
+      entity_id: body.entity_id,
+      priority: (body.priority ?? 1) as Priority,
+      args: JSON.stringify(body.args ?? []),
+      kwargs: JSON.stringify(body.kwargs ?? {}),
+      metadata: JSON.stringify(body.metadata ?? {})
+    })
+    if (outcome === 'processing') {
+      return reply.code(409).send({
+        statusCode: 409,
+        error: 'Conflict',
+        message: `entity_id: ${job.entity_id} is being processed by job ${job.job_id}; enqueue it again once that finishes`,
+        code: 'JQ_ERR_ENTITY_PROCESSING',
+        job_id: job.job_id,
+        outcome
+      })
+    }
+    return reply.code(outcome === 'created' ? 201 : 200).send({ ...toJobView(job), outcome })
+  })
+
+  app.get('/:id', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'Status of a job, by job_id or entity_id',
+      description: 'By entity_id: the entity\'s active job, or its most recent finished job while retained.',
+      params: JobIdentParamsSchema,
+      response: { 200: ref(JobSchema), 404: ref(ErrorSchema), ...errorResponses }
+    }
+  }, async (request) => toJobView(await app.jobQueue.get(request.params.id)))
+
+  app.patch('/:id/priority', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'Change the priority of a waiting job',
+      description: 'The job keeps its first-enqueue time: in its new priority it stands where it would have stood had it been enqueued there.',
+      params: JobIdentParamsSchema,
+      body: PriorityBodySchema,
+      response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses }
+    }
+  }, async (request) => toJobView(await app.jobQueue.updatePriority(request.params.id, request.body.priority as Priority)))
+
+  app.delete('/:id', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'Cancel a waiting job, or forget a finished one',
+      description: 'A queued or scheduled job is cancelled and its entity is free again; a finished job is deleted. 409 while processing.',
+      params: JobIdentParamsSchema,
+      response: { 204: Type.Null({ description: 'Cancelled or deleted' }), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses }
+    }
+  }, async (request, reply) => {
+    await app.jobQueue.cancel(request.params.id)
+    return reply.code(204).send(null)
+  })
+
+  app.post('/:id/retry', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'Put a failed job back in the queue',
+      description: 'Queued again at its priority and first-enqueue place, with a fresh allowance of attempts.',
+      params: JobIdentParamsSchema,
+      response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses }
+    }
+  }, async (request) => toJobView(await app.jobQueue.retry(request.params.id)))
+}
+
+export default jobRoutes

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { QueueQuerySchema, QueueSchema } from '../schemas/queue.js'
+import { errorResponses, ref } from '../schemas/shared.js'
+import { toJobView } from '../views.js'
+
+const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/', {
+    schema: {
+      tags: ['queue'],
+      summary: 'Overview of the queue; optionally one page of queued or processing jobs',
+      querystring: QueueQuerySchema,
+      response: { 200: ref(QueueSchema), ...errorResponses }
+    }
+  }, async (request) => {
+    const { list, cursor, limit } = request.query
+    const overview = await app.jobQueue.overview()
+    const body = { queue: app.jobQueue.queueName, ...overview, uptime_seconds: Math.floor(process.uptime()) }
+    if (!list) return body
+    const page = await app.jobQueue.list(list, cursor, limit ?? 100)
+    return { ...body, jobs: page.jobs.map(toJobView), next_cursor: page.next_cursor }
+  })
+}
+
+export default queueRoutes

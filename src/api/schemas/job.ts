@@ -1,0 +1,67 @@
+import { Type, type Static } from 'typebox'
+
+export const PrioritySchema = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
+  description: '1 is the highest'
+})
+
+const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
+
+export const JobSchema = Type.Object({
+  job_id: Type.String({ description: 'Unique, time-ordered; the idempotency key a handler should use' }),
+  entity_id: Type.String(),
+  task: Type.String({ description: 'The handler that runs the job' }),
+  status: Type.Union([
+    Type.Literal('queued'), Type.Literal('scheduled'), Type.Literal('processing'),
+    Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')
+  ]),
+  priority: PrioritySchema,
+  position_in_queue: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: '1 = next to run; null unless queued' }),
+  position_in_priority: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: '1 = next within its priority; null unless queued' }),
+  args: Type.Array(Type.Unknown()),
+  kwargs: Type.Record(Type.String(), Type.Unknown()),
+  metadata: Type.Record(Type.String(), Type.Unknown()),
+  attempts: Type.Integer({ minimum: 0, description: 'Dispatch attempts started' }),
+  queued_at: Type.String({ format: 'date-time', description: 'First enqueue; orders the job within its priority' }),
+  priority_updated_at: Timestamp,
+  started_at: Timestamp,
+  finished_at: Timestamp,
+  next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled job is retried' }),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+  result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' })
+}, { $id: 'Job', additionalProperties: false })
+
+export type JobView = Static<typeof JobSchema>
+
+export const EnqueueOutcomeSchema = Type.Union([
+  Type.Literal('created'), Type.Literal('priority_raised'), Type.Literal('exists'), Type.Literal('processing')
+])
+
+export const EnqueuedJobSchema = Type.Intersect([JobSchema, Type.Object({ outcome: EnqueueOutcomeSchema })],
+  { $id: 'EnqueuedJob' })
+
+export const TaskNameSchema = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$',
+  description: 'Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit'
+})
+
+export const EntityIdSchema = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+  description: 'The resource the job is about: one active job per entity. 1-256 characters, no control characters'
+})
+
+export const NewJobSchema = Type.Object({
+  task: TaskNameSchema,
+  entity_id: EntityIdSchema,
+  args: Type.Optional(Type.Array(Type.Unknown(), { description: 'Positional arguments; default []' })),
+  kwargs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Keyword arguments; default {}' })),
+  priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 3, description: '1 (highest, default) to 3' })),
+  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Anything the caller wants back; default {}' }))
+}, { $id: 'NewJob', additionalProperties: false })
+
+export type NewJobBody = Static<typeof NewJobSchema>
+
+export const PriorityBodySchema = Type.Object({
+  priority: Type.Integer({ minimum: 1, maximum: 3, description: '1 (highest) to 3' })
+}, { additionalProperties: false })

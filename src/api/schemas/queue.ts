@@ -1,0 +1,28 @@
+import { Type } from 'typebox'
+import { ref } from './shared.js'
+import { JobSchema } from './job.js'
+
+const count = (description: string) => Type.Integer({ minimum: 0, description })
+const ms = Type.Union([Type.Integer(), Type.Null()])
+
+export const QueueSchema = Type.Object({
+  queue: Type.String({ description: 'Name of the queue' }),
+  queued: count('Jobs waiting to run'),
+  by_priority: Type.Object({ 1: count('Queued at priority 1'), 2: count('Queued at priority 2'), 3: count('Queued at priority 3') }),
+  processing: count('Jobs whose callback is in flight'),
+  scheduled: count('Jobs waiting to retry'),
+  failed: count('Jobs in the dead-letter set (retained)'),
+  completed: count('Completed jobs still retained'),
+  cancelled: count('Cancelled jobs still retained'),
+  total_processed: count('Jobs that ran to an end, completed or failed, since the queue began'),
+  runtime_ms: Type.Object({ min: ms, avg: ms, max: ms }, { description: 'From first dispatch to the end, over total_processed' }),
+  uptime_seconds: Type.Integer({ minimum: 0, description: 'Uptime of the API process that answered' }),
+  jobs: Type.Optional(Type.Array(ref(JobSchema), { description: 'One page of the listed state, in dispatch order' })),
+  next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null at the end' }))
+}, { $id: 'Queue', additionalProperties: false })
+
+export const QueueQuerySchema = Type.Object({
+  list: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('processing')], { description: 'Add one page of these jobs' })),
+  cursor: Type.Optional(Type.String({ maxLength: 1024, description: 'next_cursor of the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size, at most 1000' }))
+}, { additionalProperties: false })

@@ -1,0 +1,42 @@
+import type { JobRecord } from '../queue/job.js'
+import type { Handler } from '../queue/handler-store.js'
+import type { JobView } from './schemas/job.js'
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+
+/** The public face of a job: the caller's JSON parsed back, times in ISO 8601, the lease left out. */
+export function toJobView (job: JobRecord): JobView {
+  return {
+    job_id: job.job_id,
+    entity_id: job.entity_id,
+    task: job.task,
+    status: job.status,
+    priority: job.priority,
+    position_in_queue: job.position_in_queue,
+    position_in_priority: job.position_in_priority,
+    args: JSON.parse(job.args),
+    kwargs: JSON.parse(job.kwargs),
+    metadata: JSON.parse(job.metadata),
+    attempts: job.attempts,
+    queued_at: new Date(job.queued_at).toISOString(),
+    priority_updated_at: iso(job.priority_updated_at),
+    started_at: iso(job.started_at),
+    finished_at: iso(job.finished_at),
+    next_attempt_at: iso(job.next_attempt_at),
+    last_error: job.last_error,
+    result: job.result === null ? null : JSON.parse(job.result)
+  }
+}
+
+/** A handler without its secrets, which are shown once, when it is created. */
+export function toHandlerView (handler: Handler) {
+  return {
+    name: handler.name,
+    url: handler.url,
+    timeout_ms: handler.timeout_ms,
+    max_attempts: handler.max_attempts,
+    backoff_ms: handler.backoff_ms,
+    created_at: new Date(handler.created_at).toISOString(),
+    updated_at: new Date(handler.updated_at).toISOString()
+  }
+}

@@ -1,0 +1,96 @@
+import { SETTINGS, type Setting, type SettingType } from './settings.js'
+
+type ValueOf<T extends SettingType> = T extends { kind: 'int' } ? number : T extends { kind: 'bool' } ? boolean : string
+type AnySetting = (typeof SETTINGS)[number]
+
+/** Every setting by its key, parsed and checked. */
+export type Config = { [S in AnySetting as S['key']]: ValueOf<S['type']> }
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** `JOBQ_CONCURRENCY` is also `--concurrency`; `REDIS_URL` is `--redis-url`. */
+export function flagOf (setting: Setting): string {
+  return '--' + setting.env.replace(/^JOBQ_/, '').toLowerCase().replaceAll('_', '-')
+}
+
+/**
+ * Reads every setting from flags (which win) and the environment. A malformed value, an unknown flag
+ * or an unknown JOBQ_* variable (a typo would otherwise be ignored silently) throws a ConfigError
+ * that names the setting, so the process stops at start instead of running misconfigured.
+ */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+  const flags = parseFlags(argv)
+  const known = new Set<string>(SETTINGS.map((s) => s.env))
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('JOBQ_') && !known.has(name)) {
+      throw new ConfigError(`${name}: unknown setting (known: ${[...known].filter((n) => n.startsWith('JOBQ_')).join(', ')})`)
+    }
+  }
+  const config: Record<string, unknown> = {}
+  for (const setting of SETTINGS as readonly Setting[]) {
+    const flag = flagOf(setting)
+    const fromFlag = flags.get(flag)
+    flags.delete(flag)
+    const raw = fromFlag ?? env[setting.env]
+    const source = fromFlag !== undefined ? flag : setting.env
+    config[setting.key] = raw === undefined || raw === '' ? setting.default : parseValue(setting, raw, source)
+  }
+  const [unknownFlag] = flags.keys()
+  if (unknownFlag) throw new ConfigError(`${unknownFlag}: unknown option (see --help)`)
+  return config as Config
+}
+
+function parseFlags (argv: string[]): Map<string, string> {
+  const flags = new Map<string, string>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (!arg.startsWith('--')) throw new ConfigError(`${arg}: unexpected argument`)
+    const eq = arg.indexOf('=')
+    if (eq > 0) {
+      flags.set(arg.slice(0, eq), arg.slice(eq + 1))
+    } else {
+      const value = argv[i + 1]
+      if (value === undefined || value.startsWith('--')) throw new ConfigError(`${arg}: needs a value`)
+      flags.set(arg, value)
+      i++
+    }
+  }
+  return flags
+}
+
+function parseValue (setting: Setting, raw: string, source: string): string | number | boolean {
+  const type = setting.type
+  switch (type.kind) {
+    case 'int': {
+      const n = Number(raw)
+      if (!/^\d+$/.test(raw.trim()) || n < type.min || n > type.max) {
+        throw new ConfigError(`${source}: "${raw}" is not a whole number from ${type.min} to ${type.max}`)
+      }
+      return n
+    }
+    case 'bool':
+      if (['1', 'true', 'yes'].includes(raw)) return true
+      if (['0', 'false', 'no'].includes(raw)) return false
+      throw new ConfigError(`${source}: "${raw}" is not one of 1, true, yes, 0, false, no`)
+    case 'enum':
+      if (!type.values.includes(raw)) throw new ConfigError(`${source}: "${raw}" is not one of ${type.values.join(', ')}`)
+      return raw
+    case 'url': {
+      let url: URL
+      try {
+        url = new URL(raw)
+      } catch {
+        throw new ConfigError(`${source}: not a URL`)
+      }
+      if (!type.protocols.includes(url.protocol)) {
+        throw new ConfigError(`${source}: must start with ${type.protocols.map((p) => p + '//').join(' or ')}`)
+      }
+      return raw
+    }
+    case 'string':
+      if (type.pattern && !type.pattern.test(raw)) throw new ConfigError(`${source}: "${raw}" is not ${type.hint ?? type.pattern}`)
+      return raw
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The one configuration schema: every setting, its environment variable, its flag, its default and
+ * what it means. The loader, the CLI's --help and the README's configuration table all read this.
+ */
+export type SettingType =
+  | { kind: 'int', min: number, max: number }
+  | { kind: 'string', pattern?: RegExp, hint?: string }
+  | { kind: 'url', protocols: string[] }
+  | { kind: 'enum', values: string[] }
+  | { kind: 'bool' }
+
+export interface Setting {
+  env: string
+  key: string
+  type: SettingType
+  default: string | number | boolean
+  description: string
+  /** The processes that read it. */
+  for: Array<'api' | 'worker'>
+}
+
+const int = (min: number, max: number) => ({ kind: 'int' as const, min, max })
+const both: Setting['for'] = ['api', 'worker']
+const DAY = 86_400_000
+
+export const SETTINGS = [
+  { env: 'REDIS_URL', key: 'redisUrl', type: { kind: 'url', protocols: ['redis:', 'rediss:'] }, default: 'redis://127.0.0.1:6379', for: both, description: 'Redis to keep the queue in; rediss:// for TLS, user and password in the URL.' },
+  { env: 'JOBQ_QUEUE', key: 'queue', type: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, hint: '1-64 of A-Z a-z 0-9 _ . -' }, default: 'default', for: both, description: 'Name of the queue; its keys are jobq:{<name>}:*, one Redis Cluster slot.' },
+  { env: 'HOST', key: 'host', type: { kind: 'string' }, default: '127.0.0.1', for: ['api'], description: 'Address the API listens on.' },
+  { env: 'PORT', key: 'port', type: int(0, 65535), default: 3000, for: ['api'], description: 'Port the API listens on.' },
+  { env: 'LOG_LEVEL', key: 'logLevel', type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', for: both, description: 'Least severe log level written.' },
+  { env: 'JOBQ_BODY_LIMIT', key: 'bodyLimit', type: int(1024, 64 * 1024 * 1024), default: 1024 * 1024, for: ['api'], description: 'Largest request body in bytes (413 above it).' },
+  { env: 'JOBQ_COMPLETED_RETENTION_MS', key: 'completedRetentionMs', type: int(0, 365 * DAY), default: 3_600_000, for: both, description: 'How long completed and cancelled jobs stay readable.' },
+  { env: 'JOBQ_FAILED_RETENTION_MS', key: 'failedRetentionMs', type: int(0, 365 * DAY), default: 7 * DAY, for: both, description: 'How long failed jobs (the dead-letter set) stay readable and retryable.' },
+  { env: 'JOBQ_CONCURRENCY', key: 'concurrency', type: int(1, 10_000), default: 16, for: ['worker'], description: 'Callbacks in flight per worker process.' },
+  { env: 'JOBQ_PROCESSES', key: 'processes', type: int(1, 256), default: 1, for: ['worker'], description: 'Worker processes the supervisor forks and keeps alive.' },
+  { env: 'JOBQ_LEASE_MS', key: 'leaseMs', type: int(1000, DAY), default: 30_000, for: both, description: 'Lease on a claimed job; renewed while its callback runs, taken back when it lapses.' },
+  { env: 'JOBQ_SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: int(0, DAY), default: 10_000, for: ['worker'], description: 'On SIGTERM, how long in-flight callbacks may finish before their jobs are put back.' },
+  { env: 'JOBQ_RESULT_LIMIT', key: 'resultLimit', type: int(0, 16 * 1024 * 1024), default: 65_536, for: ['worker'], description: 'Largest handler response body kept as a job\'s result, in bytes.' }
+] as const satisfies readonly Setting[]

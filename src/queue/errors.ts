@@ -1,0 +1,52 @@
+import createError from '@fastify/error'
+
+/**
+ * Errors of the queue layer. Each has a stable `code` and the HTTP status the API answers with;
+ * callers match on `code`, never on the class.
+ */
+export const JobNotFoundError = createError<[string]>('JQ_ERR_JOB_NOT_FOUND', 'No job or entity %s', 404)
+export const JobNotWaitingError = createError<[string, string]>(
+  'JQ_ERR_JOB_NOT_WAITING', 'Job %s is %s; only a queued or scheduled job can change this way', 409)
+export const JobProcessingError = createError<[string]>(
+  'JQ_ERR_JOB_PROCESSING', 'Job %s is being processed and cannot be changed now', 409)
+export const JobNotFailedError = createError<[string, string]>(
+  'JQ_ERR_JOB_NOT_FAILED', 'Job %s is %s; only a failed job can be retried', 409)
+export const EntityBusyError = createError<[string, string]>(
+  'JQ_ERR_ENTITY_BUSY', 'Entity %s already has an active job %s', 409)
+export const NoHandlerError = createError<[string]>(
+  'JQ_ERR_NO_HANDLER', 'task: no handler named %s is registered (PUT /handlers/{name} first)', 422)
+export const HandlerNotFoundError = createError<[string]>('JQ_ERR_HANDLER_NOT_FOUND', 'No handler named %s', 404)
+export const LeaseLostError = createError<[string]>(
+  'JQ_ERR_LEASE_LOST', 'The lease on job %s is no longer held by this worker', 409)
+export const InvalidCursorError = createError(
+  'JQ_ERR_INVALID_CURSOR', 'cursor: not a cursor this API returned', 400)
+export const RedisUnavailableError = createError<[string]>(
+  'JQ_ERR_REDIS_UNAVAILABLE', 'The queue store is unavailable: %s', 503)
+
+/** Negative codes the Lua scripts return for expected failures (see each script's header). */
+export const ScriptCode = {
+  NotFound: -1,
+  LeaseLost: -2,
+  NotWaiting: -3,
+  NoHandler: -4,
+  EntityBusy: -5,
+  NotFailed: -6
+} as const
+
+/** The job a script named beside its code, when it named one. */
+interface NamedJob { job_id: string, entity_id: string, status: string }
+
+/** The one place that turns a script's negative code into an error. */
+export function errorFromScriptCode (code: number, ident: string, job?: NamedJob): Error {
+  const status = job?.status ?? ''
+  switch (code) {
+    case ScriptCode.NotFound: return new JobNotFoundError(ident)
+    case ScriptCode.LeaseLost: return new LeaseLostError(ident)
+    case ScriptCode.NotWaiting:
+      return status === 'processing' ? new JobProcessingError(job?.job_id ?? ident) : new JobNotWaitingError(job?.job_id ?? ident, status)
+    case ScriptCode.NoHandler: return new NoHandlerError(ident)
+    case ScriptCode.NotFailed: return new JobNotFailedError(job?.job_id ?? ident, status)
+    case ScriptCode.EntityBusy: return new EntityBusyError(job?.entity_id ?? ident, job?.job_id ?? '')
+    default: return new Error(`unexpected script code ${code} for ${ident}`)
+  }
+}

@@ -1,0 +1,240 @@
+import type { Redis } from 'ioredis'
+import { errorFromScriptCode, InvalidCursorError } from './errors.js'
+import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
+import { queueKeys, type QueueKeys } from './keys.js'
+import { toQueueError } from './redis-errors.js'
+
+export type EnqueueOutcome = 'created' | 'priority_raised' | 'exists' | 'processing'
+
+export interface EnqueueResult {
+  outcome: EnqueueOutcome | 'no_handler'
+  job: JobRecord | null
+}
+
+export interface QueueOverview {
+  queued: number
+  by_priority: { 1: number, 2: number, 3: number }
+  processing: number
+  scheduled: number
+  completed: number
+  failed: number
+  cancelled: number
+  total_processed: number
+  runtime_ms: { min: number | null, avg: number | null, max: number | null }
+}
+
+export interface JobPage {
+  jobs: JobRecord[]
+  next_cursor: string | null
+}
+
+export interface ClaimResult {
+  jobs: JobRecord[]
+  /** When the next job becomes ready (retry due or lease deadline), null when nothing is pending. */
+  nextWakeAt: number | null
+}
+
+export interface JobQueueOptions {
+  redis: Redis
+  queue?: string
+  prefix?: string
+  completedRetentionMs?: number
+  failedRetentionMs?: number
+  clock?: () => number
+}
+
+const OUTCOMES: Record<number, EnqueueOutcome> = { 1: 'created', 2: 'priority_raised', 3: 'exists', 4: 'processing' }
+const HOUR = 3_600_000
+
+/**
+ * The queue: one method per Lua script, replies decoded, script codes turned into errors in one place.
+ * Each method is a single script call, so every read-then-write is atomic inside Redis.
+ */
+export class JobQueue {
+  readonly queueName: string
+  readonly keys: QueueKeys
+  readonly redis: Redis
+  readonly completedRetentionMs: number
+  readonly failedRetentionMs: number
+  private readonly now: () => number
+
+  constructor (options: JobQueueOptions) {
+    this.redis = options.redis
+    this.queueName = options.queue ?? 'default'
+    this.keys = queueKeys(this.queueName, options.prefix)
+    this.completedRetentionMs = options.completedRetentionMs ?? HOUR
+    this.failedRetentionMs = options.failedRetentionMs ?? 7 * 24 * HOUR
+    this.now = options.clock ?? Date.now
+  }
+
+  /** Enqueues a batch atomically; each job gets its own outcome, in input order. */
+  async enqueueMany (jobs: NewJob[]): Promise<EnqueueResult[]> {
+    const k = this.keys
+    const args: Array<string | number> = [this.now(), jobs.length]
+    for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata)
+    const reply = await this.call(() => this.redis.enqueueJobs(
+      k.queued, k.jobs, k.entities, k.seq, k.marker, k.handlers, ...args))
+    return decodeJobs(reply).map(({ code, job }) => code < 0
+      ? { outcome: 'no_handler', job: null }
+      : { outcome: OUTCOMES[code], job })
+  }
+
+  /**
+   * Enqueues one job: created, priority raised, already there, or refused because its entity is running.
+   * @throws JQ_ERR_HANDLER_NOT_FOUND when no handler is registered for the task.
+   */
+  async enqueue (job: NewJob): Promise<{ outcome: EnqueueOutcome, job: JobRecord }> {
+    const [result] = await this.enqueueMany([job])
+    if (result.job === null) throw errorFromScriptCode(-4, job.task)
+    return result as { outcome: EnqueueOutcome, job: JobRecord }
+  }
+
+  /** Reads a job by job_id or entity_id, with its positions when queued. */
+  async get (ident: string): Promise<JobRecord> {
+    const k = this.keys
+    return this.single(ident, () => this.redis.getJob(k.queued, k.jobs, k.entities, ident))
+  }
+
+  /** Changes the priority of a queued or scheduled job; it keeps its first-enqueue place. */
+  async updatePriority (ident: string, priority: Priority): Promise<JobRecord> {
+    const k = this.keys
+    return this.single(ident, () => this.redis.updatePriority(k.queued, k.jobs, k.entities, ident, priority, this.now()))
+  }
+
+  /** Cancels a waiting job (its entity is free again), or forgets a finished one. */
+  async cancel (ident: string): Promise<{ outcome: 'cancelled' | 'deleted', job: JobRecord }> {
+    const k = this.keys
+    let code = 0
+    const job = await this.single(ident, async () => {
+      const reply = await this.redis.cancelJob(k.queued, k.scheduled, k.completed, k.failed, k.cancelled,
+        k.jobs, k.entities, ident, this.now(), this.completedRetentionMs)
+      code = Array.isArray(reply) ? reply[0] : reply
+      return reply
+    })
+    return { outcome: code === 1 ? 'cancelled' : 'deleted', job }
+  }
+
+  /** Puts a failed job back in the queue with a fresh allowance of attempts. */
+  async retry (ident: string): Promise<JobRecord> {
+    const k = this.keys
+    return this.single(ident, () => this.redis.retryJob(k.queued, k.failed, k.jobs, k.entities, k.marker, ident, this.now()))
+  }
+
+  /** Counts of every state and runtime statistics. */
+  async overview (): Promise<QueueOverview> {
+    const k = this.keys
+    const r = await this.call(() => this.redis.getQueue(
+      k.queued, k.processing, k.scheduled, k.completed, k.failed, k.cancelled, k.stats)) as Array<number | null>
+    const [queued, p1, p2, p3, processing, scheduled, completed, failed, cancelled, processed, sum, min, max] = r
+    const count = processed ?? 0
+    return {
+      queued: queued ?? 0,
+      by_priority: { 1: p1 ?? 0, 2: p2 ?? 0, 3: p3 ?? 0 },
+      processing: processing ?? 0,
+      scheduled: scheduled ?? 0,
+      completed: completed ?? 0,
+      failed: failed ?? 0,
+      cancelled: cancelled ?? 0,
+      total_processed: count,
+      runtime_ms: { min, avg: count > 0 ? Math.round((sum ?? 0) / count) : null, max }
+    }
+  }
+
+  /** One page of queued (dispatch order) or processing jobs after an opaque cursor. */
+  async list (state: 'queued' | 'processing', cursor: string | undefined, limit: number): Promise<JobPage> {
+    const k = this.keys
+    const [score, member] = cursor ? decodeCursor(cursor) : ['', '']
+    const reply = await this.call(() => this.redis.listJobs(k[state], k.jobs, k.queued, score, member, limit)) as Array<string | number | null>
+    const next = reply[0] === null ? null : encodeCursor(String(reply[0]), String(reply[1]))
+    return { jobs: decodeJobs(reply, 2).map((r) => r.job), next_cursor: next }
+  }
+
+  /**
+   * Claims up to `count` ready jobs for `workerId` with a lease of `leaseMs`, after putting back
+   * lapsed leases and promoting due retries. count = 0 does only that housekeeping.
+   */
+  async claim (count: number, workerId: string, leaseMs: number): Promise<ClaimResult> {
+    const k = this.keys
+    const reply = await this.call(() => this.redis.claimJobs(k.queued, k.processing, k.scheduled, k.failed,
+      k.jobs, k.marker, k.handlers, k.stats, this.now(), count, leaseMs, workerId)) as Array<string | number | null>
+    return { nextWakeAt: reply[0] as number | null, jobs: decodeJobs(reply, 2).map((r) => r.job) }
+  }
+
+  /**
+   * Completes a job whose lease the caller holds.
+   * @throws JQ_ERR_LEASE_LOST when the lease lapsed and the job was taken back (or the call repeats).
+   */
+  async complete (jobId: string, lease: string, result: string | null): Promise<void> {
+    const k = this.keys
+    const code = await this.call(() => this.redis.completeJob(k.processing, k.completed, k.jobs, k.entities, k.stats,
+      jobId, lease, this.now(), result ?? '', this.completedRetentionMs)) as number
+    if (code < 0) throw errorFromScriptCode(code, jobId)
+  }
+
+  /**
+   * Ends a failed attempt: retried at `retryAt` (ms) when given, else the job fails for good.
+   * @throws JQ_ERR_LEASE_LOST when the lease is no longer the caller's.
+   */
+  async fail (jobId: string, lease: string, error: string, retryAt: number | null): Promise<'scheduled' | 'failed'> {
+    const code = await this.endAttempt(jobId, lease, error, retryAt ?? -1, true)
+    return code === 1 ? 'scheduled' : 'failed'
+  }
+
+  /** Gives an unrun job back to the queue at its place without counting the attempt (shutdown). */
+  async release (jobId: string, lease: string): Promise<void> {
+    await this.endAttempt(jobId, lease, '', -1, false)
+  }
+
+  /** Heartbeat for many jobs at once; returns the ids whose lease was lost. */
+  async extendLeases (leases: Array<{ jobId: string, lease: string }>, leaseMs: number): Promise<string[]> {
+    if (leases.length === 0) return []
+    const k = this.keys
+    const args = leases.flatMap((l) => [l.jobId, l.lease])
+    return await this.call(() => this.redis.extendLeases(k.processing, k.jobs, this.now(), leaseMs, ...args)) as string[]
+  }
+
+  /** Periodic upkeep any process may run: lapsed leases, due retries, expired history. */
+  async housekeeping (workerId = 'housekeeping'): Promise<{ recovered: number, trimmed: number }> {
+    const k = this.keys
+    const reply = await this.call(() => this.redis.claimJobs(k.queued, k.processing, k.scheduled, k.failed,
+      k.jobs, k.marker, k.handlers, k.stats, this.now(), 0, 0, workerId)) as number[]
+    const trimmed = await this.call(() => this.redis.trimHistory(k.completed, k.failed, k.cancelled, k.jobs, k.entities,
+      this.now(), this.completedRetentionMs, this.failedRetentionMs, 1000)) as number
+    return { recovered: reply[1], trimmed }
+  }
+
+  private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {
+    const k = this.keys
+    const code = await this.call(() => this.redis.failJob(k.processing, k.scheduled, k.failed, k.jobs, k.entities,
+      k.stats, k.marker, k.queued, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0)) as number
+    if (code < 0) throw errorFromScriptCode(code, jobId)
+    return code
+  }
+
+  /** Runs a script that answers with one job reply or a bare negative code. */
+  private async single (ident: string, run: () => Promise<unknown>): Promise<JobRecord> {
+    const reply = await this.call(run)
+    if (typeof reply === 'number') throw errorFromScriptCode(reply, ident)
+    const { code, job } = decodeJob(reply as Array<string | number | null>)
+    if (code < 0) throw errorFromScriptCode(code, ident, job)
+    return job
+  }
+
+  private async call (run: () => Promise<unknown>): Promise<any> {
+    try {
+      return await run()
+    } catch (err) {
+      throw toQueueError(err)
+    }
+  }
+}
+
+function encodeCursor (score: string, member: string): string {
+  return Buffer.from(`${score}\n${member}`).toString('base64url')
+}
+
+function decodeCursor (cursor: string): [string, string] {
+  const [score, member] = Buffer.from(cursor, 'base64url').toString().split('\n')
+  if (member === undefined || !/^-?\d+(\.\d+)?(e[+-]?\d+)?$/.test(score)) throw new InvalidCursorError()
+  return [score, member]
+}

@@ -1,0 +1,36 @@
+/**
+ * The only place Redis key names are built. Every key of a queue carries the queue's hash tag,
+ * so the whole queue lives in one Redis Cluster slot and each Lua script touches a single slot.
+ */
+export interface QueueKeys {
+  queued: string
+  processing: string
+  scheduled: string
+  completed: string
+  failed: string
+  cancelled: string
+  jobs: string
+  entities: string
+  seq: string
+  marker: string
+  handlers: string
+  stats: string
+}
+
+export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
+  const tag = `${prefix}:{${queue}}:`
+  return {
+    queued: tag + 'queued',
+    processing: tag + 'processing',
+    scheduled: tag + 'scheduled',
+    completed: tag + 'completed',
+    failed: tag + 'failed',
+    cancelled: tag + 'cancelled',
+    jobs: tag + 'jobs',
+    entities: tag + 'entities',
+    seq: tag + 'seq',
+    marker: tag + 'marker',
+    handlers: tag + 'handlers',
+    stats: tag + 'stats'
+  }
+}

@@ -1,0 +1,59 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ClientContext, Redis, Result } from 'ioredis'
+
+/** Where the Lua scripts live; the same relative path from src/queue and dist/queue. */
+export const luaDir = join(import.meta.dirname, '../../lua')
+
+const SCRIPT_FILE = /^([a-z][A-Za-z]+)-(\d+)\.lua$/
+const INCLUDE = /^--- @include "([a-z-]+)"$/m
+
+export interface ScriptSource {
+  name: string
+  numberOfKeys: number
+  lua: string
+}
+
+/**
+ * Reads lua/*.lua once. The file name gives the command name and its key count (`claimJobs-8.lua`),
+ * so there is no second place to declare them; `--- @include "x"` lines inline lua/includes/x.lua.
+ */
+export function readScripts (dir = luaDir): ScriptSource[] {
+  return readdirSync(dir).flatMap((file) => {
+    const match = SCRIPT_FILE.exec(file)
+    if (!match) return []
+    const lua = readFileSync(join(dir, file), 'utf8').replace(INCLUDE, (_, include: string) =>
+      readFileSync(join(dir, 'includes', `${include}.lua`), 'utf8'))
+    return [{ name: match[1], numberOfKeys: Number(match[2]), lua }]
+  })
+}
+
+let cached: ScriptSource[] | undefined
+
+/** Defines every script as a command on the client; ioredis then calls EVALSHA and reloads on NOSCRIPT. */
+export function defineScripts (redis: Redis): void {
+  cached ??= readScripts()
+  for (const script of cached) {
+    redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua })
+  }
+}
+
+type Arg = string | number
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    enqueueJobs(...args: Arg[]): Result<unknown, Context>
+    claimJobs(...args: Arg[]): Result<unknown, Context>
+    completeJob(...args: Arg[]): Result<unknown, Context>
+    failJob(...args: Arg[]): Result<unknown, Context>
+    extendLeases(...args: Arg[]): Result<unknown, Context>
+    cancelJob(...args: Arg[]): Result<unknown, Context>
+    updatePriority(...args: Arg[]): Result<unknown, Context>
+    getJob(...args: Arg[]): Result<unknown, Context>
+    getQueue(...args: Arg[]): Result<unknown, Context>
+    listJobs(...args: Arg[]): Result<unknown, Context>
+    retryJob(...args: Arg[]): Result<unknown, Context>
+    putHandler(...args: Arg[]): Result<unknown, Context>
+    trimHistory(...args: Arg[]): Result<unknown, Context>
+  }
+}

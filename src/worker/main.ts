@@ -1,0 +1,59 @@
+import pino from 'pino'
+import { createRequire } from 'node:module'
+import type { Config } from '../config/config.js'
+import { loggerOptions } from '../config/logger.js'
+import { createRedis } from '../queue/redis.js'
+import { JobQueue } from '../queue/job-queue.js'
+import { Worker } from './worker.js'
+import { superviseWorkers } from './supervisor.js'
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
+
+/** Entry of `jobq worker`: one worker in this process, or a supervisor of JOBQ_PROCESSES of them. */
+export async function runWorkers (config: Config, argv: string[]): Promise<void> {
+  if (config.processes > 1) return superviseWorkers(config.processes, argv)
+  await runWorker(config)
+}
+
+async function runWorker (config: Config): Promise<void> {
+  const logger = pino(loggerOptions(config, 'worker'))
+  const redis = createRedis(config.redisUrl)
+  const blockingRedis = createRedis(config.redisUrl, { blocking: true })
+  await Promise.all([redis.connect(), blockingRedis.connect()]).catch((err: Error) =>
+    logger.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
+  const queue = new JobQueue({
+    redis,
+    queue: config.queue,
+    completedRetentionMs: config.completedRetentionMs,
+    failedRetentionMs: config.failedRetentionMs
+  })
+  const worker = new Worker({
+    queue,
+    blockingRedis,
+    logger,
+    concurrency: config.concurrency,
+    leaseMs: config.leaseMs,
+    resultLimit: config.resultLimit,
+    userAgent: `jobq/${version}`
+  })
+  worker.start()
+  logger.info({ worker: worker.id, concurrency: config.concurrency }, 'worker started')
+
+  let closing = false
+  const close = (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info({ signal, in_flight: worker.activeJobs }, 'draining')
+    worker.close(config.shutdownGraceMs)
+      .then(() => redis.quit())
+      .then(() => {
+        logger.info('worker stopped')
+        process.exit(0)
+      }, (err: Error) => {
+        logger.error({ err }, 'shutdown failed')
+        process.exit(1)
+      })
+  }
+  process.once('SIGINT', close)
+  process.once('SIGTERM', close)
+}
