@@ -21,7 +21,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(201).send({ ...toHandlerView(handler), secret: handler.secrets[0].secret })
   })
 
-  app.get('/', {
+  app.get('', {
     schema: {
       tags: ['handlers'],
       summary: 'List handlers',

@@ -6,7 +6,7 @@ import { ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schem
 import { toJobView } from '../views.js'
 
 const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/', {
+  app.post('', {
     schema: {
       tags: ['jobs'],
       summary: 'Enqueue a job (one active job per entity)',

@@ -4,7 +4,7 @@ import { errorResponses, ref } from '../schemas/shared.js'
 import { toJobView } from '../views.js'
 
 const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', {
+  app.get('', {
     schema: {
       tags: ['queue'],
       summary: 'Overview of the queue; optionally one page of queued or processing jobs',

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { TestContext } from 'node:test'
+import { Redis } from 'ioredis'
+import type { FastifyInstance } from 'fastify'
+import { loadConfig, type Config } from '../src/config/config.js'
+import { buildApp } from '../src/api/app.js'
+
+/** A free TCP port on 127.0.0.1 (the OS picks; we close and hand it over). */
+export async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface TestRedis {
+  port: number
+  url: string
+  dir: string
+  /** A plain client for inspecting state; closed with the server. */
+  client: Redis
+  stop (): Promise<void>
+  start (): Promise<void>
+}
+
+/**
+ * A redis-server of the test's own, on a free port in a temp dir, stopped after the test.
+ * Never the machine's shared 6379: tests stop, restart and fill these.
+ */
+export async function startRedis (t: { after: TestContext['after'] }, extraArgs: string[] = []): Promise<TestRedis> {
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'jobq-redis-'))
+  let proc: ChildProcess | null = null
+  const start = async () => {
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+      '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' })
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+    for (let i = 0; i < 200; i++) {
+      try {
+        await probe.connect()
+        await probe.ping()
+        probe.disconnect()
+        return
+      } catch {
+        probe.disconnect()
+        await sleep(25)
+      }
+    }
+    throw new Error(`redis-server on ${port} did not start`)
+  }
+  const stop = async () => {
+    const p = proc
+    proc = null
+    if (!p || p.exitCode !== null) return
+    const exited = new Promise((resolve) => p.once('exit', resolve))
+    p.kill('SIGKILL')
+    await exited
+  }
+  await start()
+  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(n * 50, 500) })
+  client.on('error', () => {})
+  t.after(async () => {
+    client.disconnect()
+    await stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { port, url: `redis://127.0.0.1:${port}`, dir, client, stop, start }
+}
+
+/** A queue name no other test uses, so tests can share a Redis. */
+export function uniqueQueueName (): string {
+  return `test-${randomUUID()}`
+}
+
+/** Configuration as the processes would load it, for a test's Redis and queue. */
+export function testConfig (redisUrl: string, overrides: Record<string, string> = {}): Config {
+  return loadConfig({ REDIS_URL: redisUrl, JOBQ_QUEUE: uniqueQueueName(), ...overrides })
+}
+
+/** The API built around a test's Redis, ready for `inject`, closed after the test. */
+export async function buildTestApp (t: { after: TestContext['after'] }, redisUrl: string, overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+  const app = await buildApp(testConfig(redisUrl, overrides))
+  t.after(() => app.close())
+  await app.ready()
+  await app.jobQueue.redis.ping().catch(async () => {
+    // The client connects in the background; give it a moment on a slow machine.
+    await sleep(200)
+  })
+  return app
+}
+
+/** Registers a handler through the API and returns its signing secret. */
+export async function registerHandler (app: FastifyInstance, name: string, url: string, settings: Record<string, number> = {}): Promise<string> {
+  const res = await app.inject({ method: 'PUT', url: `/handlers/${name}`, payload: { url, ...settings } })
+  if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`PUT /handlers/${name}: ${res.statusCode} ${res.body}`)
+  return res.json().secret
+}

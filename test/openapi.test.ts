@@ -1,0 +1,30 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfig } from '../src/config/config.js'
+import { openApiDocument } from '../src/api/openapi.js'
+
+const committed = join(import.meta.dirname, '../openapi/openapi.json')
+
+describe('openapi/openapi.json', () => {
+  it('should be exactly what the server serves (run `npm run openapi` after changing a schema)', async () => {
+    const served = await openApiDocument(loadConfig({}))
+    assert.equal(readFileSync(committed, 'utf8'), served)
+  })
+
+  it('should describe every route with a response schema for each status and resolvable refs', () => {
+    const doc = JSON.parse(readFileSync(committed, 'utf8'))
+    assert.equal(doc.openapi, '3.1.0')
+    const schemas = Object.keys(doc.components.schemas)
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1])
+    assert.ok(refs.length > 0)
+    for (const ref of refs) assert.ok(schemas.includes(ref), `dangling $ref ${ref}`)
+    for (const path of ['/jobs', '/jobs/{id}', '/jobs/{id}/priority', '/jobs/{id}/retry', '/queue', '/handlers', '/handlers/{name}', '/healthz', '/readyz']) {
+      assert.ok(doc.paths[path], `missing path ${path}`)
+      for (const [method, op] of Object.entries<{ responses: Record<string, unknown> }>(doc.paths[path])) {
+        assert.ok(Object.keys(op.responses).length > 0, `${method} ${path} documents no response`)
+      }
+    }
+  })
+})
