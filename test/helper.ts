@@ -45,6 +45,7 @@ export async function startRedis (t: { after: TestContext['after'] }, extraArgs:
     proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
       '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' })
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+    probe.on('error', () => {})
     for (let i = 0; i < 200; i++) {
       try {
         await probe.connect()
