@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { TestContext } from 'node:test'
+import { after, before } from 'node:test'
 import { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../src/config/config.js'
@@ -23,6 +23,11 @@ export async function freePort (): Promise<number> {
   })
 }
 
+/** What startRedis and buildTestApp need from a test: somewhere to register their cleanup. */
+export interface Cleanup {
+  after: (fn: () => unknown) => void
+}
+
 export interface TestRedis {
   port: number
   url: string
@@ -37,7 +42,7 @@ export interface TestRedis {
  * A redis-server of the test's own, on a free port in a temp dir, stopped after the test.
  * Never the machine's shared 6379: tests stop, restart and fill these.
  */
-export async function startRedis (t: { after: TestContext['after'] }, extraArgs: string[] = []): Promise<TestRedis> {
+export async function startRedis (t: Cleanup, extraArgs: string[] = []): Promise<TestRedis> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'jobq-redis-'))
   let proc: ChildProcess | null = null
@@ -45,6 +50,8 @@ export async function startRedis (t: { after: TestContext['after'] }, extraArgs:
     proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
       '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' })
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+    // Refused connects while the server boots are expected; the loop retries them.
+    probe.on('error', () => {})
     probe.on('error', () => {})
     for (let i = 0; i < 200; i++) {
       try {
@@ -78,6 +85,25 @@ export async function startRedis (t: { after: TestContext['after'] }, extraArgs:
   return { port, url: `redis://127.0.0.1:${port}`, dir, client, stop, start }
 }
 
+/**
+ * One redis-server shared by the tests of a describe block (started in its `before`, stopped in its
+ * `after`), so a file costs one server; each test still gets its own queue through buildTestApp.
+ */
+export function sharedRedis (extraArgs: string[] = []): () => TestRedis {
+  let redis: TestRedis | undefined
+  const cleanups: Array<() => unknown> = []
+  before(async () => {
+    redis = await startRedis({ after: (fn) => { cleanups.push(fn) } }, extraArgs)
+  })
+  after(async () => {
+    for (const fn of cleanups.reverse()) await fn()
+  })
+  return () => {
+    if (!redis) throw new Error('sharedRedis() is only ready inside tests of its describe block')
+    return redis
+  }
+}
+
 /** A queue name no other test uses, so tests can share a Redis. */
 export function uniqueQueueName (): string {
   return `test-${randomUUID()}`
@@ -89,7 +115,7 @@ export function testConfig (redisUrl: string, overrides: Record<string, string> 
 }
 
 /** The API built around a test's Redis, ready for `inject`, closed after the test. */
-export async function buildTestApp (t: { after: TestContext['after'] }, redisUrl: string, overrides: Record<string, string> = {}): Promise<FastifyInstance> {
+export async function buildTestApp (t: Cleanup, redisUrl: string, overrides: Record<string, string> = {}): Promise<FastifyInstance> {
   const app = await buildApp(testConfig(redisUrl, overrides))
   t.after(() => app.close())
   await app.ready()
@@ -105,4 +131,24 @@ export async function registerHandler (app: FastifyInstance, name: string, url: 
   const res = await app.inject({ method: 'PUT', url: `/handlers/${name}`, payload: { url, ...settings } })
   if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`PUT /handlers/${name}: ${res.statusCode} ${res.body}`)
   return res.json().secret
+}
+
+/**
+ * A cleanup scope for a whole describe block: call it in the describe body and pass it where a test
+ * context is expected (startRedis, buildTestApp), so one redis-server serves every test of the block.
+ */
+export function suiteContext (): { after: (fn: () => unknown) => void } {
+  const cleanups: Array<() => unknown> = []
+  after(async () => {
+    for (const fn of cleanups.reverse()) await fn()
+  })
+  return { after: (fn) => { cleanups.push(fn) } }
+}
+
+/** Every key of a queue with its DUMP: equal snapshots mean nothing stored changed in between. */
+export async function snapshotQueue (client: Redis, queue: string): Promise<Record<string, string>> {
+  const keys = (await client.keys(`jobq:{${queue}}:*`)).sort()
+  const snapshot: Record<string, string> = {}
+  for (const key of keys) snapshot[key] = (await client.dumpBuffer(key))?.toString('hex') ?? ''
+  return snapshot
 }

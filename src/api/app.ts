@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../config/config.js'
 import { formatValidationErrors, installErrorHandlers } from './error-handler.js'
+import authPlugin, { assertSafeExposure } from './plugins/auth.js'
 import queuePlugin from './plugins/queue.js'
 import swaggerPlugin from './plugins/swagger.js'
 import jobRoutes from './routes/jobs.js'
@@ -19,6 +20,7 @@ export interface BuildAppOptions {
 
 /** Builds the API without listening, so tests can `inject` and the OpenAPI writer can read it. */
 export async function buildApp (config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  assertSafeExposure(config)
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
@@ -34,6 +36,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
     app.addSchema(schema)
   }
   installErrorHandlers(app)
+  await app.register(authPlugin, { config })
   await app.register(swaggerPlugin)
   await app.register(queuePlugin, { config })
   await app.register(healthRoutes)

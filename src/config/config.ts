@@ -60,6 +60,10 @@ function parseFlags (argv: string[]): Map<string, string> {
   return flags
 }
 
+function shown (setting: Setting, raw: string): string {
+  return setting.secret ? '[redacted]' : raw
+}
+
 function parseValue (setting: Setting, raw: string, source: string): string | number | boolean {
   const type = setting.type
   switch (type.kind) {
@@ -90,7 +94,13 @@ function parseValue (setting: Setting, raw: string, source: string): string | nu
       return raw
     }
     case 'string':
-      if (type.pattern && !type.pattern.test(raw)) throw new ConfigError(`${source}: "${raw}" is not ${type.hint ?? type.pattern}`)
+      if (type.pattern && !type.pattern.test(raw)) throw new ConfigError(`${source}: "${shown(setting, raw)}" is not ${type.hint ?? type.pattern}`)
       return raw
+    case 'list': {
+      const items = raw.split(',').map((item) => item.trim()).filter(Boolean)
+      const bad = items.findIndex((item) => type.pattern && !type.pattern.test(item))
+      if (bad >= 0) throw new ConfigError(`${source}: item ${bad + 1} ("${shown(setting, items[bad])}") is not ${type.hint ?? type.pattern}`)
+      return items.join(',')
+    }
   }
 }

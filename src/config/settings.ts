@@ -8,6 +8,7 @@ export type SettingType =
   | { kind: 'url', protocols: string[] }
   | { kind: 'enum', values: string[] }
   | { kind: 'bool' }
+  | { kind: 'list', pattern?: RegExp, hint?: string }
 
 export interface Setting {
   env: string
@@ -17,6 +18,8 @@ export interface Setting {
   description: string
   /** The processes that read it. */
   for: Array<'api' | 'worker'>
+  /** Never echoed in errors or help (keys, passwords). */
+  secret?: boolean
 }
 
 const int = (min: number, max: number) => ({ kind: 'int' as const, min, max })
@@ -29,6 +32,9 @@ export const SETTINGS = [
   { env: 'HOST', key: 'host', type: { kind: 'string' }, default: '127.0.0.1', for: ['api'], description: 'Address the API listens on.' },
   { env: 'PORT', key: 'port', type: int(0, 65535), default: 3000, for: ['api'], description: 'Port the API listens on.' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', for: both, description: 'Least severe log level written.' },
+  { env: 'JOBQ_API_KEYS', key: 'apiKeys', type: { kind: 'list', pattern: /^[\x21-\x7e]{16,256}$/, hint: '16-256 printable ASCII characters' }, default: '', secret: true, for: ['api'], description: 'Comma-separated bearer keys that may use the job and queue routes.' },
+  { env: 'JOBQ_ADMIN_KEYS', key: 'adminKeys', type: { kind: 'list', pattern: /^[\x21-\x7e]{16,256}$/, hint: '16-256 printable ASCII characters' }, default: '', secret: true, for: ['api'], description: 'Comma-separated bearer keys that may also manage handlers.' },
+  { env: 'JOBQ_ALLOW_UNAUTHENTICATED', key: 'allowUnauthenticated', type: { kind: 'bool' }, default: false, for: ['api'], description: 'Serve without keys on a non-loopback HOST (otherwise the API refuses to start).' },
   { env: 'JOBQ_BODY_LIMIT', key: 'bodyLimit', type: int(1024, 64 * 1024 * 1024), default: 1024 * 1024, for: ['api'], description: 'Largest request body in bytes (413 above it).' },
   { env: 'JOBQ_COMPLETED_RETENTION_MS', key: 'completedRetentionMs', type: int(0, 365 * DAY), default: 3_600_000, for: both, description: 'How long completed and cancelled jobs stay readable.' },
   { env: 'JOBQ_FAILED_RETENTION_MS', key: 'failedRetentionMs', type: int(0, 365 * DAY), default: 7 * DAY, for: both, description: 'How long failed jobs (the dead-letter set) stay readable and retryable.' },

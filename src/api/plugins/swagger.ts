@@ -13,6 +13,12 @@ async function swaggerPlugin (app: FastifyInstance): Promise<void> {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'JobQ', version, description },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'A key from JOBQ_API_KEYS (jobs, queue) or JOBQ_ADMIN_KEYS (also handlers). Not needed when the API runs without keys on loopback.' }
+        }
+      },
+      security: [{ bearerAuth: [] }],
       tags: [
         { name: 'jobs', description: 'Enqueue jobs, read and change them' },
         { name: 'queue', description: 'The whole queue at a glance' },

@@ -6,6 +6,9 @@ import { ErrorSchema, errorResponses, ref } from '../schemas/shared.js'
 import { toHandlerView } from '../views.js'
 
 const handlerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Handlers decide where jobs are sent and hold signing secrets: admin keys only.
+  app.addHook('onRoute', (route) => { route.config = { ...route.config, access: 'admin' } })
+
   app.put('/:name', {
     schema: {
       tags: ['handlers'],
