@@ -10,6 +10,7 @@ import queueRoutes from './routes/queue.js'
 import handlerRoutes from './routes/handlers.js'
 import healthRoutes from './routes/health.js'
 import { ErrorSchema } from './schemas/shared.js'
+import { HandlerHosts } from '../queue/handler-hosts.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema } from './schemas/job.js'
 import { QueueSchema } from './schemas/queue.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerSchema } from './schemas/handler.js'
@@ -42,6 +43,6 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(healthRoutes)
   await app.register(jobRoutes, { prefix: '/jobs' })
   await app.register(queueRoutes, { prefix: '/queue' })
-  await app.register(handlerRoutes, { prefix: '/handlers' })
+  await app.register(handlerRoutes, { prefix: '/handlers', hosts: new HandlerHosts(config.handlerHosts) })
   return app
 }

@@ -18,6 +18,8 @@ export const NoHandlerError = createError<[string]>(
 export const HandlerNotFoundError = createError<[string]>('JQ_ERR_HANDLER_NOT_FOUND', 'No handler named %s', 404)
 export const LeaseLostError = createError<[string]>(
   'JQ_ERR_LEASE_LOST', 'The lease on job %s is no longer held by this worker', 409)
+export const HandlerHostNotAllowedError = createError<[string]>(
+  'JQ_ERR_HANDLER_HOST_NOT_ALLOWED', 'body.url: host %s is not allowed by JOBQ_HANDLER_HOSTS', 400)
 export const InvalidCursorError = createError(
   'JQ_ERR_INVALID_CURSOR', 'cursor: not a cursor this API returned', 400)
 export const RedisUnavailableError = createError<[string]>(

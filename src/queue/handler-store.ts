@@ -47,6 +47,12 @@ export class HandlerStore {
     return { created: reply[0] === 1, handler }
   }
 
+  /** A new current secret; the old ones are still sent for `graceMs`. Null when there is no such handler. */
+  async rotateSecret (name: string, graceMs: number): Promise<Handler | null> {
+    const raw = await this.call(() => this.redis.rotateSecret(this.keys.handlers, name, newSigningSecret(), this.now(), graceMs)) as string | null
+    return raw === null ? null : withDefaults(JSON.parse(raw))
+  }
+
   async get (name: string): Promise<Handler | null> {
     const raw = await this.call(() => this.redis.hget(this.keys.handlers, name)) as string | null
     return raw === null ? null : withDefaults(JSON.parse(raw))

@@ -54,6 +54,7 @@ declare module 'ioredis' {
     listJobs(...args: Arg[]): Result<unknown, Context>
     retryJob(...args: Arg[]): Result<unknown, Context>
     putHandler(...args: Arg[]): Result<unknown, Context>
+    rotateSecret(...args: Arg[]): Result<unknown, Context>
     trimHistory(...args: Arg[]): Result<unknown, Context>
   }
 }

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { HandlerNotFoundError } from '../../queue/errors.js'
+import { HandlerHostNotAllowedError, HandlerNotFoundError } from '../../queue/errors.js'
+import type { HandlerHosts } from '../../queue/handler-hosts.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerParamsSchema, HandlerSchema } from '../schemas/handler.js'
 import { ErrorSchema, errorResponses, ref } from '../schemas/shared.js'
 import { toHandlerView } from '../views.js'
 
-const handlerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const DAY = 86_400_000
+
+const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async (app, { hosts }) => {
   // Handlers decide where jobs are sent and hold signing secrets: admin keys only.
   app.addHook('onRoute', (route) => { route.config = { ...route.config, access: 'admin' } })
 
@@ -19,9 +22,29 @@ const handlerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ref(CreatedHandlerSchema), 200: ref(HandlerSchema), ...errorResponses }
     }
   }, async (request, reply) => {
+    if (!hosts.allows(request.body.url)) throw new HandlerHostNotAllowedError(new URL(request.body.url).hostname)
     const { created, handler } = await app.handlerStore.put(request.params.name, request.body)
     if (!created) return toHandlerView(handler)
     return reply.code(201).send({ ...toHandlerView(handler), secret: handler.secrets[0].secret })
+  })
+
+  app.post('/:name/rotate-secret', {
+    schema: {
+      tags: ['handlers'],
+      summary: 'Give a handler a new signing secret',
+      description: 'The answer carries the new secret, shown only then. Until grace_ms has passed, callbacks carry signatures with both the old and the new secret, so the handler can switch without dropping one.',
+      params: HandlerParamsSchema,
+      body: Type.Object({
+        grace_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * DAY, description: 'How long the old secrets are still sent; default 86400000 (a day)' }))
+      }, { additionalProperties: false }),
+      response: { 200: ref(CreatedHandlerSchema), 404: ref(ErrorSchema), ...errorResponses }
+    },
+    // The body is optional: `curl -X POST .../rotate-secret` takes the default grace.
+    preValidation: async (request) => { request.body ??= {} }
+  }, async (request) => {
+    const handler = await app.handlerStore.rotateSecret(request.params.name, request.body.grace_ms ?? DAY)
+    if (!handler) throw new HandlerNotFoundError(request.params.name)
+    return { ...toHandlerView(handler), secret: handler.secrets[0].secret }
   })
 
   app.get('', {
