@@ -203,6 +203,13 @@ export class JobQueue {
     return { recovered: reply[1], trimmed }
   }
 
+  /** Every broken invariant of the queue's keys, as sentences; empty when sound. O(N): tests and audits. */
+  async checkInvariants (): Promise<string[]> {
+    const k = this.keys
+    return await this.call(() => this.redis.checkInvariants(k.queued, k.processing, k.scheduled, k.completed,
+      k.failed, k.cancelled, k.jobs, k.entities)) as string[]
+  }
+
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {
     const k = this.keys
     const code = await this.call(() => this.redis.failJob(k.processing, k.scheduled, k.failed, k.jobs, k.entities,
