@@ -52,7 +52,6 @@ export async function startRedis (t: Cleanup, extraArgs: string[] = []): Promise
     const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 })
     // Refused connects while the server boots are expected; the loop retries them.
     probe.on('error', () => {})
-    probe.on('error', () => {})
     for (let i = 0; i < 200; i++) {
       try {
         await probe.connect()
@@ -119,10 +118,15 @@ export async function buildTestApp (t: Cleanup, redisUrl: string, overrides: Rec
   const app = await buildApp(testConfig(redisUrl, overrides))
   t.after(() => app.close())
   await app.ready()
-  await app.jobQueue.redis.ping().catch(async () => {
-    // The client connects in the background; give it a moment on a slow machine.
-    await sleep(200)
-  })
+  // The client connects in the background (and refuses commands until then): wait until it answers.
+  for (let i = 0; i < 200; i++) {
+    try {
+      await app.jobQueue.redis.ping()
+      break
+    } catch {
+      await sleep(10)
+    }
+  }
   return app
 }
 

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../config/config.js'
 import { formatValidationErrors, installErrorHandlers } from './error-handler.js'
@@ -6,6 +7,7 @@ import authPlugin, { assertSafeExposure } from './plugins/auth.js'
 import queuePlugin from './plugins/queue.js'
 import swaggerPlugin from './plugins/swagger.js'
 import jobRoutes from './routes/jobs.js'
+import batchRoutes from './routes/batch.js'
 import queueRoutes from './routes/queue.js'
 import handlerRoutes from './routes/handlers.js'
 import healthRoutes from './routes/health.js'
@@ -14,6 +16,7 @@ import { HandlerHosts } from '../queue/handler-hosts.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema } from './schemas/job.js'
 import { QueueSchema } from './schemas/queue.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerSchema } from './schemas/handler.js'
+import { BatchResponseSchema, BatchResultSchema, NewJobBatchSchema } from './schemas/batch.js'
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
@@ -25,15 +28,19 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
+    // A job id or entity id (up to 256 characters) in a path, even fully percent-encoded UTF-8;
+    // longer ids get the schema's 400, not the router's 414.
+    routerOptions: { maxParamLength: 256 * 12 },
     ajv: {
       // Unknown fields are refused (a typo like "priorty" must not pass silently), not stripped.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false }
     },
-    schemaErrorFormatter: formatValidationErrors
+    schemaErrorFormatter: formatValidationErrors,
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of [ErrorSchema, JobSchema, EnqueuedJobSchema, NewJobSchema, QueueSchema,
-    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema]) {
+    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema]) {
     app.addSchema(schema)
   }
   installErrorHandlers(app)
@@ -42,7 +49,23 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(queuePlugin, { config })
   await app.register(healthRoutes)
   await app.register(jobRoutes, { prefix: '/jobs' })
+  await app.register(batchRoutes, { prefix: '/jobs' })
   await app.register(queueRoutes, { prefix: '/queue' })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts: new HandlerHosts(config.handlerHosts) })
   return app
+}
+
+/**
+ * Fastify's validator, except that a JSON body is checked without type coercion: `"priority": "2"`,
+ * `"args": "x"` or `"entity_id": 42` are schema violations (400), not values to convert and store.
+ * Query strings and path params are text by nature and keep the coercion (`?limit=7`).
+ */
+function strictBodyValidator (): ValidatorFactory {
+  const fromPool = AjvCompiler()
+  return (externalSchemas, options) => {
+    const coercing = fromPool(externalSchemas, options)
+    const strictOptions = { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } }
+    const strict = fromPool(externalSchemas, strictOptions as Parameters<ValidatorFactory>[1])
+    return (route) => (route.httpPart === 'body' ? strict : coercing)(route)
+  }
 }

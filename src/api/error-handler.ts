@@ -33,7 +33,12 @@ export function installErrorHandlers (app: FastifyInstance): void {
       error: STATUS_CODES[statusCode] ?? 'Error',
       message: statusCode >= 500 && statusCode !== 503 ? 'Internal Server Error' : err.message
     }
+    // Fastify says only "Unsupported Media Type"; name the header the caller has to fix.
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      body.message = `content-type: ${request.headers['content-type'] ?? '(none)'} is not supported; send application/json`
+    }
     if (err.code && !(err.validation && statusCode === 400)) body.code = err.code
+    if (err.job_id && statusCode < 500) body.job_id = err.job_id
     if (statusCode === 503) reply.header('retry-after', '1')
     return reply.code(statusCode).send(body)
   })

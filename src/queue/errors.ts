@@ -18,8 +18,12 @@ export const NoHandlerError = createError<[string]>(
 export const HandlerNotFoundError = createError<[string]>('JQ_ERR_HANDLER_NOT_FOUND', 'No handler named %s', 404)
 export const LeaseLostError = createError<[string]>(
   'JQ_ERR_LEASE_LOST', 'The lease on job %s is no longer held by this worker', 409)
+export const InvalidHandlerUrlError = createError<[string]>(
+  'JQ_ERR_INVALID_HANDLER_URL', 'body.url: %s is not an http(s) URL with a valid host and port', 400)
 export const HandlerHostNotAllowedError = createError<[string]>(
   'JQ_ERR_HANDLER_HOST_NOT_ALLOWED', 'body.url: host %s is not allowed by JOBQ_HANDLER_HOSTS', 400)
+export const NestedTooDeepError = createError<[string, number]>(
+  'JQ_ERR_NESTED_TOO_DEEP', '%s: nests arrays and objects more than %d levels deep', 400)
 export const InvalidCursorError = createError(
   'JQ_ERR_INVALID_CURSOR', 'cursor: not a cursor this API returned', 400)
 export const RedisUnavailableError = createError<[string]>(
@@ -38,9 +42,18 @@ export const ScriptCode = {
 /** The job a script named beside its code, when it named one. */
 interface NamedJob { job_id: string, entity_id: string, status: string }
 
-/** The one place that turns a script's negative code into an error. */
+/**
+ * The one place that turns a script's negative code into an error. An error about a job the script
+ * named carries its `job_id`, which the API puts in the error body.
+ */
 export function errorFromScriptCode (code: number, ident: string, job?: NamedJob): Error {
   const status = job?.status ?? ''
+  const err = fromCode(code, ident, status, job)
+  if (job?.job_id) Object.assign(err, { job_id: job.job_id })
+  return err
+}
+
+function fromCode (code: number, ident: string, status: string, job?: NamedJob): Error {
   switch (code) {
     case ScriptCode.NotFound: return new JobNotFoundError(ident)
     case ScriptCode.LeaseLost: return new LeaseLostError(ident)

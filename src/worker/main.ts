@@ -45,7 +45,8 @@ async function runWorker (config: Config): Promise<void> {
     closing = true
     logger.info({ signal, in_flight: worker.activeJobs }, 'draining')
     worker.close(config.shutdownGraceMs)
-      .then(() => redis.quit())
+      // Every outcome is written by now; a Redis that is away has nothing left to take a QUIT.
+      .then(() => redis.quit().catch(() => redis.disconnect()))
       .then(() => {
         logger.info('worker stopped')
         process.exit(0)
@@ -54,6 +55,8 @@ async function runWorker (config: Config): Promise<void> {
         process.exit(1)
       })
   }
-  process.once('SIGINT', close)
-  process.once('SIGTERM', close)
+  // `on`, not `once`: a repeated signal (a terminal's Ctrl-C reaches the supervisor and its workers,
+  // which the supervisor then signals again) must not kill a worker that is draining.
+  process.on('SIGINT', close)
+  process.on('SIGTERM', close)
 }

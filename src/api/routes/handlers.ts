@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { HandlerHostNotAllowedError, HandlerNotFoundError } from '../../queue/errors.js'
+import { HandlerHostNotAllowedError, HandlerNotFoundError, InvalidHandlerUrlError } from '../../queue/errors.js'
 import type { HandlerHosts } from '../../queue/handler-hosts.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerParamsSchema, HandlerSchema } from '../schemas/handler.js'
 import { ErrorSchema, errorResponses, ref } from '../schemas/shared.js'
@@ -22,6 +22,8 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       response: { 201: ref(CreatedHandlerSchema), 200: ref(HandlerSchema), ...errorResponses }
     }
   }, async (request, reply) => {
+    // The schema's `uri` format takes URLs the worker's WHATWG parser refuses (`http://`, port 99999)
+    if (!URL.canParse(request.body.url) || !new URL(request.body.url).hostname) throw new InvalidHandlerUrlError(request.body.url)
     if (!hosts.allows(request.body.url)) throw new HandlerHostNotAllowedError(new URL(request.body.url).hostname)
     const { created, handler } = await app.handlerStore.put(request.params.name, request.body)
     if (!created) return toHandlerView(handler)

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Priority } from '../../queue/job.js'
+import { toNewJob } from './new-job.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema } from '../schemas/job.js'
 import { ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
 import { toJobView } from '../views.js'
@@ -21,15 +22,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const body = request.body
-    const { outcome, job } = await app.jobQueue.enqueue({
-      task: body.task,
-      entity_id: body.entity_id,
-      priority: (body.priority ?? 1) as Priority,
-      args: JSON.stringify(body.args ?? []),
-      kwargs: JSON.stringify(body.kwargs ?? {}),
-      metadata: JSON.stringify(body.metadata ?? {})
-    })
+    const { outcome, job } = await app.jobQueue.enqueue(toNewJob(request.body))
     if (outcome === 'processing') {
       return reply.code(409).send({
         statusCode: 409,

@@ -6,14 +6,16 @@ export const PrioritySchema = Type.Union([Type.Literal(1), Type.Literal(2), Type
 
 const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 
+export const JobStatusSchema = Type.Union([
+  Type.Literal('queued'), Type.Literal('scheduled'), Type.Literal('processing'),
+  Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')
+], { description: 'scheduled: waiting to retry after a failed attempt; failed: in the dead-letter set' })
+
 export const JobSchema = Type.Object({
   job_id: Type.String({ description: 'Unique, time-ordered; the idempotency key a handler should use' }),
   entity_id: Type.String(),
   task: Type.String({ description: 'The handler that runs the job' }),
-  status: Type.Union([
-    Type.Literal('queued'), Type.Literal('scheduled'), Type.Literal('processing'),
-    Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')
-  ]),
+  status: JobStatusSchema,
   priority: PrioritySchema,
   position_in_queue: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: '1 = next to run; null unless queued' }),
   position_in_priority: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: '1 = next within its priority; null unless queued' }),

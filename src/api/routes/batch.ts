@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Priority } from '../../queue/job.js'
+import { BatchResponseSchema, NewJobBatchSchema } from '../schemas/batch.js'
+import { errorResponses, ref } from '../schemas/shared.js'
+import { toNewJob } from './new-job.js'
+
+const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/batch', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'Enqueue up to 1000 jobs in one request',
+      description: 'One atomic script call for the whole batch. Each job gets its own outcome, with the same deduplication rules as POST /jobs; a later item for an entity sees the earlier ones.',
+      body: ref(NewJobBatchSchema),
+      response: { 200: ref(BatchResponseSchema), ...errorResponses }
+    }
+  }, async (request) => {
+    const jobs = request.body.jobs.map((job, i) => toNewJob(job, `body.jobs.${i}`))
+    const results = await app.jobQueue.enqueueMany(jobs)
+    return {
+      results: results.map(({ outcome, job }, i) => job === null
+        ? { outcome, job_id: null, status: null, priority: null, position_in_queue: null, message: `task: no handler named ${jobs[i].task} is registered` }
+        : { outcome, job_id: job.job_id, status: job.status, priority: job.priority as Priority, position_in_queue: job.position_in_queue })
+    }
+  })
+}
+
+export default batchRoutes
