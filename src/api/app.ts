@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js'
 import { formatValidationErrors, installErrorHandlers } from './error-handler.js'
 import authPlugin, { assertSafeExposure } from './plugins/auth.js'
 import queuePlugin from './plugins/queue.js'
+import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
 import jobRoutes from './routes/jobs.js'
 import batchRoutes from './routes/batch.js'
@@ -28,6 +29,11 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimit,
+    // Slow clients (slowloris, trickled bodies) are cut off instead of holding sockets for ever; Node
+    // checks these deadlines every connectionsCheckingInterval, 30 s unless told otherwise.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs * 2,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
     // A job id or entity id (up to 256 characters) in a path, even fully percent-encoded UTF-8;
     // longer ids get the schema's 400, not the router's 414.
     routerOptions: { maxParamLength: 256 * 12 },
@@ -43,10 +49,12 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
     HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema]) {
     app.addSchema(schema)
   }
+  app.server.maxConnections = config.maxConnections
   installErrorHandlers(app)
   await app.register(authPlugin, { config })
   await app.register(swaggerPlugin)
   await app.register(queuePlugin, { config })
+  await app.register(rateLimitPlugin, { config })
   await app.register(healthRoutes)
   await app.register(jobRoutes, { prefix: '/jobs' })
   await app.register(batchRoutes, { prefix: '/jobs' })

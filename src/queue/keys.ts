@@ -15,6 +15,8 @@ export interface QueueKeys {
   marker: string
   handlers: string
   stats: string
+  /** Prefix of the per-caller counters of @fastify/rate-limit. */
+  rateLimitPrefix: string
 }
 
 export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
@@ -31,6 +33,7 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     seq: tag + 'seq',
     marker: tag + 'marker',
     handlers: tag + 'handlers',
-    stats: tag + 'stats'
+    stats: tag + 'stats',
+    rateLimitPrefix: tag + 'ratelimit:'
   }
 }
