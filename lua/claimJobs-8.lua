@@ -37,6 +37,7 @@ for _, id in ipairs(lapsed) do
       recordFinished(statsKey, 'failed', now - (job[STARTED_AT] or now))
     else
       job[STATUS] = 'queued'
+      job[STARTED_AT] = false
       rcall('ZADD', queuedKey, queueScore(job), id)
     end
     saveJob(jobsKey, id, job)

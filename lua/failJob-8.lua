@@ -31,6 +31,7 @@ if ARGV[7] == '0' then
   -- Released unrun: back at its old place, the attempt not counted, its last error untouched.
   job[ATTEMPTS] = job[ATTEMPTS] - 1
   job[STATUS] = 'queued'
+  job[STARTED_AT] = false
   saveJob(jobsKey, id, job)
   rcall('ZADD', queuedKey, queueScore(job), id)
   wakeWorkers(markerKey, now)

@@ -15,7 +15,7 @@ export async function runApi (config: Config): Promise<void> {
       process.exit(1)
     })
   }
-  process.once('SIGINT', close)
-  process.once('SIGTERM', close)
+  process.on('SIGINT', close)
+  process.on('SIGTERM', close)
   await app.listen({ host: config.host, port: config.port })
 }

@@ -19,8 +19,6 @@ async function runWorker (config: Config): Promise<void> {
   const logger = pino(loggerOptions(config, 'worker'))
   const redis = createRedis(config.redisUrl)
   const blockingRedis = createRedis(config.redisUrl, { blocking: true })
-  await Promise.all([redis.connect(), blockingRedis.connect()]).catch((err: Error) =>
-    logger.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
   const queue = new JobQueue({
     redis,
     queue: config.queue,
@@ -36,9 +34,6 @@ async function runWorker (config: Config): Promise<void> {
     resultLimit: config.resultLimit,
     userAgent: `jobq/${version}`
   })
-  worker.start()
-  logger.info({ worker: worker.id, concurrency: config.concurrency }, 'worker started')
-
   let closing = false
   const close = (signal: string) => {
     if (closing) return
@@ -59,4 +54,11 @@ async function runWorker (config: Config): Promise<void> {
   // which the supervisor then signals again) must not kill a worker that is draining.
   process.on('SIGINT', close)
   process.on('SIGTERM', close)
+
+  // Signals are handled before connecting, so a stop during start-up is graceful too.
+  await Promise.all([redis.connect(), blockingRedis.connect()]).catch((err: Error) =>
+    logger.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
+  if (closing) return
+  worker.start()
+  logger.info({ worker: worker.id, concurrency: config.concurrency }, 'worker started')
 }

@@ -45,8 +45,10 @@ export function supervise (children: Array<Omit<Child, 'process' | 'restarts'>>)
     for (const child of running) child.process?.kill(signal)
     maybeDone()
   }
-  process.once('SIGINT', () => stop('SIGINT'))
-  process.once('SIGTERM', () => stop('SIGTERM'))
+  // `on`, not `once`: a terminal's Ctrl-C reaches the children too, and a repeated signal must not
+  // kill the supervisor while they drain.
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
   for (const child of running) start(child)
   return done
 }
