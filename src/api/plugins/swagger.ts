@@ -12,7 +12,8 @@ async function swaggerPlugin (app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'JobQ', version, description },
+      info: { title: 'JobQ', version, description, license: { name: 'MIT', identifier: 'MIT' } },
+      servers: [{ url: 'http://127.0.0.1:3000', description: 'A local JobQ (npm start)' }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'A key from JOBQ_API_KEYS (jobs, queue) or JOBQ_ADMIN_KEYS (also handlers). Not needed when the API runs without keys on loopback.' }

@@ -8,6 +8,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/batch', {
     schema: {
       tags: ['jobs'],
+      operationId: 'enqueueJobs',
       summary: 'Enqueue up to 1000 jobs in one request',
       description: 'One atomic script call for the whole batch. Each job gets its own outcome, with the same deduplication rules as POST /jobs; a later item for an entity sees the earlier ones.',
       body: ref(NewJobBatchSchema),

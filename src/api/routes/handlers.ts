@@ -15,6 +15,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
   app.put('/:name', {
     schema: {
       tags: ['handlers'],
+      operationId: 'putHandler',
       summary: 'Register or replace a handler',
       description: 'Settings left out take their defaults. On creation (201) the answer carries the signing secret, shown only then.',
       params: HandlerParamsSchema,
@@ -33,6 +34,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
   app.post('/:name/rotate-secret', {
     schema: {
       tags: ['handlers'],
+      operationId: 'rotateHandlerSecret',
       summary: 'Give a handler a new signing secret',
       description: 'The answer carries the new secret, shown only then. Until grace_ms has passed, callbacks carry signatures with both the old and the new secret, so the handler can switch without dropping one.',
       params: HandlerParamsSchema,
@@ -52,6 +54,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
   app.get('', {
     schema: {
       tags: ['handlers'],
+      operationId: 'listHandlers',
       summary: 'List handlers',
       response: { 200: Type.Object({ handlers: Type.Array(ref(HandlerSchema)) }), ...errorResponses }
     }
@@ -60,6 +63,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
   app.get('/:name', {
     schema: {
       tags: ['handlers'],
+      operationId: 'getHandler',
       summary: 'Read a handler (never its secret)',
       params: HandlerParamsSchema,
       response: { 200: ref(HandlerSchema), 404: ref(ErrorSchema), ...errorResponses }
@@ -73,6 +77,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
   app.delete('/:name', {
     schema: {
       tags: ['handlers'],
+      operationId: 'deleteHandler',
       summary: 'Delete a handler',
       description: 'Jobs that still name it fail when they are dispatched.',
       params: HandlerParamsSchema,

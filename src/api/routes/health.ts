@@ -11,6 +11,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['health'],
       security: [],
+      operationId: 'getHealth',
       summary: 'Liveness: the process answers',
       response: { 200: Type.Object({ status: Type.Literal('ok') }) }
     }
@@ -20,6 +21,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['health'],
       security: [],
+      operationId: 'getReadiness',
       summary: 'Readiness: Redis answers',
       response: { 200: Type.Object({ status: Type.Literal('ready') }), 503: ref(ErrorSchema) }
     }

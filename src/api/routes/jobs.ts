@@ -10,6 +10,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('', {
     schema: {
       tags: ['jobs'],
+      operationId: 'enqueueJob',
       summary: 'Enqueue a job (one active job per entity)',
       description: '201 created; 200 when the entity is already waiting (outcome exists, or priority_raised when the new priority is higher); 409 when the entity is being processed.',
       body: ref(NewJobSchema),
@@ -39,6 +40,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', {
     schema: {
       tags: ['jobs'],
+      operationId: 'getJob',
       summary: 'Status of a job, by job_id or entity_id',
       description: 'By entity_id: the entity\'s active job, or its most recent finished job while retained.',
       params: JobIdentParamsSchema,
@@ -49,6 +51,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch('/:id/priority', {
     schema: {
       tags: ['jobs'],
+      operationId: 'updateJobPriority',
       summary: 'Change the priority of a waiting job',
       description: 'The job keeps its first-enqueue time: in its new priority it stands where it would have stood had it been enqueued there.',
       params: JobIdentParamsSchema,
@@ -60,6 +63,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/:id', {
     schema: {
       tags: ['jobs'],
+      operationId: 'cancelJob',
       summary: 'Cancel a waiting job, or forget a finished one',
       description: 'A queued or scheduled job is cancelled and its entity is free again; a finished job is deleted. 409 while processing.',
       params: JobIdentParamsSchema,
@@ -73,6 +77,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/:id/retry', {
     schema: {
       tags: ['jobs'],
+      operationId: 'retryJob',
       summary: 'Put a failed job back in the queue',
       description: 'Queued again at its priority and first-enqueue place, with a fresh allowance of attempts.',
       params: JobIdentParamsSchema,

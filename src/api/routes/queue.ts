@@ -7,6 +7,7 @@ const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
     schema: {
       tags: ['queue'],
+      operationId: 'getQueue',
       summary: 'Overview of the queue; optionally one page of queued or processing jobs',
       querystring: QueueQuerySchema,
       response: { 200: ref(QueueSchema), ...errorResponses }

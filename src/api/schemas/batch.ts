@@ -1,12 +1,13 @@
 import { Type } from 'typebox'
 import { JobStatusSchema, NewJobSchema, PrioritySchema } from './job.js'
 import { ref } from './shared.js'
+import { newJobExample } from './examples.js'
 
 export const MAX_BATCH = 1000
 
 export const NewJobBatchSchema = Type.Object({
   jobs: Type.Array(ref(NewJobSchema), { minItems: 1, maxItems: MAX_BATCH, description: `1 to ${MAX_BATCH} jobs, enqueued atomically, in order` })
-}, { $id: 'NewJobBatch', additionalProperties: false })
+}, { $id: 'NewJobBatch', additionalProperties: false, examples: [{ jobs: [newJobExample, { task: 'email.send', entity_id: 'user-43' }] }] })
 
 export const BatchResultSchema = Type.Object({
   outcome: Type.Union([
@@ -18,8 +19,8 @@ export const BatchResultSchema = Type.Object({
   priority: Type.Union([PrioritySchema, Type.Null()]),
   position_in_queue: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   message: Type.Optional(Type.String())
-}, { $id: 'BatchResult', additionalProperties: false })
+}, { $id: 'BatchResult', additionalProperties: false, examples: [{ outcome: 'created', job_id: '0mwzpelkr0000001', status: 'queued', priority: 2, position_in_queue: 3 }] })
 
 export const BatchResponseSchema = Type.Object({
   results: Type.Array(ref(BatchResultSchema), { description: 'One per submitted job, in the same order' })
-}, { $id: 'BatchResponse', additionalProperties: false })
+}, { $id: 'BatchResponse', additionalProperties: false, examples: [{ results: [{ outcome: 'created', job_id: '0mwzpelkr0000001', status: 'queued', priority: 2, position_in_queue: 3 }, { outcome: 'no_handler', job_id: null, status: null, priority: null, position_in_queue: null, message: 'task: no handler named email.sned is registered' }] }] })

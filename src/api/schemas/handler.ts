@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { TaskNameSchema } from './job.js'
+import { handlerExample, handlerSettingsExample, secretExample } from './examples.js'
 
 const settings = {
   url: Type.String({ format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2048, description: 'http:// or https:// URL the worker POSTs each job to' }),
@@ -13,17 +14,20 @@ export const HandlerBodySchema = Type.Object({
   timeout_ms: Type.Optional(settings.timeout_ms),
   max_attempts: Type.Optional(settings.max_attempts),
   backoff_ms: Type.Optional(settings.backoff_ms)
-}, { $id: 'HandlerSettings', additionalProperties: false })
+}, { $id: 'HandlerSettings', additionalProperties: false, examples: [handlerSettingsExample] })
 
-export const HandlerSchema = Type.Object({
+const handlerProperties = {
   name: TaskNameSchema,
   ...settings,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
-}, { $id: 'Handler', additionalProperties: false })
+}
 
-export const CreatedHandlerSchema = Type.Intersect([HandlerSchema, Type.Object({
+export const HandlerSchema = Type.Object(handlerProperties, { $id: 'Handler', additionalProperties: false, examples: [handlerExample] })
+
+export const CreatedHandlerSchema = Type.Object({
+  ...handlerProperties,
   secret: Type.String({ description: 'Standard Webhooks signing secret (whsec_...). Shown only in this answer: keep it.' })
-})], { $id: 'CreatedHandler' })
+}, { $id: 'CreatedHandler', additionalProperties: false, examples: [{ ...handlerExample, secret: secretExample }] })
 
 export const HandlerParamsSchema = Type.Object({ name: TaskNameSchema })

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox'
+import { jobExample, newJobExample } from './examples.js'
 
 export const PrioritySchema = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)], {
   description: '1 is the highest'
@@ -11,7 +12,7 @@ export const JobStatusSchema = Type.Union([
   Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')
 ], { description: 'scheduled: waiting to retry after a failed attempt; failed: in the dead-letter set' })
 
-export const JobSchema = Type.Object({
+const jobProperties = {
   job_id: Type.String({ description: 'Unique, time-ordered; the idempotency key a handler should use' }),
   entity_id: Type.String(),
   task: Type.String({ description: 'The handler that runs the job' }),
@@ -30,7 +31,9 @@ export const JobSchema = Type.Object({
   next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled job is retried' }),
   last_error: Type.Union([Type.String(), Type.Null()]),
   result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' })
-}, { $id: 'Job', additionalProperties: false })
+}
+
+export const JobSchema = Type.Object(jobProperties, { $id: 'Job', additionalProperties: false, examples: [jobExample] })
 
 export type JobView = Static<typeof JobSchema>
 
@@ -38,8 +41,8 @@ export const EnqueueOutcomeSchema = Type.Union([
   Type.Literal('created'), Type.Literal('priority_raised'), Type.Literal('exists'), Type.Literal('processing')
 ])
 
-export const EnqueuedJobSchema = Type.Intersect([JobSchema, Type.Object({ outcome: EnqueueOutcomeSchema })],
-  { $id: 'EnqueuedJob' })
+export const EnqueuedJobSchema = Type.Object({ ...jobProperties, outcome: EnqueueOutcomeSchema },
+  { $id: 'EnqueuedJob', additionalProperties: false, examples: [{ ...jobExample, outcome: 'created' }] })
 
 export const TaskNameSchema = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$',
@@ -60,7 +63,7 @@ export const NewJobSchema = Type.Object({
   kwargs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Keyword arguments; default {}' })),
   priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 3, description: '1 (highest, default) to 3' })),
   metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Anything the caller wants back; default {}' }))
-}, { $id: 'NewJob', additionalProperties: false })
+}, { $id: 'NewJob', additionalProperties: false, examples: [newJobExample] })
 
 export type NewJobBody = Static<typeof NewJobSchema>
 

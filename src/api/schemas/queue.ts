@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { ref } from './shared.js'
 import { JobSchema } from './job.js'
+import { queueExample } from './examples.js'
 
 const count = (description: string) => Type.Integer({ minimum: 0, description })
 const ms = Type.Union([Type.Integer(), Type.Null()])
@@ -19,7 +20,7 @@ export const QueueSchema = Type.Object({
   uptime_seconds: Type.Integer({ minimum: 0, description: 'Uptime of the API process that answered' }),
   jobs: Type.Optional(Type.Array(ref(JobSchema), { description: 'One page of the listed state, in dispatch order' })),
   next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null at the end' }))
-}, { $id: 'Queue', additionalProperties: false })
+}, { $id: 'Queue', additionalProperties: false, examples: [queueExample] })
 
 export const QueueQuerySchema = Type.Object({
   list: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('processing')], { description: 'Add one page of these jobs' })),

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox'
+import { errorExample } from './examples.js'
 
 /**
  * A reference to a shared schema (registered with addSchema, so OpenAPI names it as a component)
@@ -17,7 +18,7 @@ export const ErrorSchema = Type.Object({
   code: Type.Optional(Type.String({ description: 'Stable error code, e.g. JQ_ERR_JOB_NOT_FOUND' })),
   job_id: Type.Optional(Type.String({ description: 'The job the error is about, where one is named' })),
   outcome: Type.Optional(Type.Literal('processing', { description: 'POST /jobs only: the entity is being processed by job_id' }))
-}, { $id: 'Error', description: 'The one error shape of every route' })
+}, { $id: 'Error', description: 'The one error shape of every route', examples: [errorExample] })
 
 export const errorResponses = {
   400: ref(ErrorSchema),

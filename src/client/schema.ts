@@ -1,0 +1,1334 @@
+/* eslint-disable */
+// Generated from openapi/openapi.json by `npm run openapi` (openapi-typescript). Do not edit.
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: Redis answers */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enqueue a job (one active job per entity)
+         * @description 201 created; 200 when the entity is already waiting (outcome exists, or priority_raised when the new priority is higher); 409 when the entity is being processed.
+         */
+        post: operations["enqueueJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status of a job, by job_id or entity_id
+         * @description By entity_id: the entity's active job, or its most recent finished job while retained.
+         */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a waiting job, or forget a finished one
+         * @description A queued or scheduled job is cancelled and its entity is free again; a finished job is deleted. 409 while processing.
+         */
+        delete: operations["cancelJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/priority": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the priority of a waiting job
+         * @description The job keeps its first-enqueue time: in its new priority it stands where it would have stood had it been enqueued there.
+         */
+        patch: operations["updateJobPriority"];
+        trace?: never;
+    };
+    "/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a failed job back in the queue
+         * @description Queued again at its priority and first-enqueue place, with a fresh allowance of attempts.
+         */
+        post: operations["retryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enqueue up to 1000 jobs in one request
+         * @description One atomic script call for the whole batch. Each job gets its own outcome, with the same deduplication rules as POST /jobs; a later item for an entity sees the earlier ones.
+         */
+        post: operations["enqueueJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overview of the queue; optionally one page of queued or processing jobs */
+        get: operations["getQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handlers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a handler (never its secret) */
+        get: operations["getHandler"];
+        /**
+         * Register or replace a handler
+         * @description Settings left out take their defaults. On creation (201) the answer carries the signing secret, shown only then.
+         */
+        put: operations["putHandler"];
+        post?: never;
+        /**
+         * Delete a handler
+         * @description Jobs that still name it fail when they are dispatched.
+         */
+        delete: operations["deleteHandler"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handlers/{name}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a handler a new signing secret
+         * @description The answer carries the new secret, shown only then. Until grace_ms has passed, callbacks carry signatures with both the old and the new secret, so the handler can switch without dropping one.
+         */
+        post: operations["rotateHandlerSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handlers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List handlers */
+        get: operations["listHandlers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description The one error shape of every route
+         * @example {
+         *       "statusCode": 400,
+         *       "error": "Bad Request",
+         *       "message": "body.priority: must be <= 3"
+         *     }
+         */
+        Error: {
+            /** @description HTTP status, repeated in the body */
+            statusCode: number;
+            /** @description HTTP reason phrase */
+            error: string;
+            /** @description What went wrong, naming the offending field where there is one */
+            message: string;
+            /** @description Stable error code, e.g. JQ_ERR_JOB_NOT_FOUND */
+            code?: string;
+            /** @description The job the error is about, where one is named */
+            job_id?: string;
+            /**
+             * @description POST /jobs only: the entity is being processed by job_id
+             * @enum {string}
+             */
+            outcome?: "processing";
+        };
+        /**
+         * @example {
+         *       "job_id": "0mwzpelkr0000001",
+         *       "entity_id": "user-42",
+         *       "task": "email.send",
+         *       "status": "queued",
+         *       "priority": 2,
+         *       "position_in_queue": 3,
+         *       "position_in_priority": 1,
+         *       "args": [
+         *         "welcome"
+         *       ],
+         *       "kwargs": {
+         *         "lang": "en"
+         *       },
+         *       "metadata": {
+         *         "requested_by": "signup"
+         *       },
+         *       "attempts": 0,
+         *       "queued_at": "2026-11-28T01:00:32.571Z",
+         *       "priority_updated_at": null,
+         *       "started_at": null,
+         *       "finished_at": null,
+         *       "next_attempt_at": null,
+         *       "last_error": null,
+         *       "result": null
+         *     }
+         */
+        Job: {
+            /** @description Unique, time-ordered; the idempotency key a handler should use */
+            job_id: string;
+            entity_id: string;
+            /** @description The handler that runs the job */
+            task: string;
+            /** @description scheduled: waiting to retry after a failed attempt; failed: in the dead-letter set */
+            status: "queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled";
+            /** @description 1 is the highest */
+            priority: 1 | 2 | 3;
+            /** @description 1 = next to run; null unless queued */
+            position_in_queue: number | null;
+            /** @description 1 = next within its priority; null unless queued */
+            position_in_priority: number | null;
+            args: unknown[];
+            kwargs: {
+                [key: string]: unknown;
+            };
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description Dispatch attempts started */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description First enqueue; orders the job within its priority
+             */
+            queued_at: string;
+            priority_updated_at: string | null;
+            started_at: string | null;
+            finished_at: string | null;
+            /** @description When a scheduled job is retried */
+            next_attempt_at: string | null;
+            last_error: string | null;
+            /** @description The JSON body the handler answered with, when it completed the job */
+            result: unknown;
+        };
+        /**
+         * @example {
+         *       "job_id": "0mwzpelkr0000001",
+         *       "entity_id": "user-42",
+         *       "task": "email.send",
+         *       "status": "queued",
+         *       "priority": 2,
+         *       "position_in_queue": 3,
+         *       "position_in_priority": 1,
+         *       "args": [
+         *         "welcome"
+         *       ],
+         *       "kwargs": {
+         *         "lang": "en"
+         *       },
+         *       "metadata": {
+         *         "requested_by": "signup"
+         *       },
+         *       "attempts": 0,
+         *       "queued_at": "2026-11-28T01:00:32.571Z",
+         *       "priority_updated_at": null,
+         *       "started_at": null,
+         *       "finished_at": null,
+         *       "next_attempt_at": null,
+         *       "last_error": null,
+         *       "result": null,
+         *       "outcome": "created"
+         *     }
+         */
+        EnqueuedJob: {
+            /** @description Unique, time-ordered; the idempotency key a handler should use */
+            job_id: string;
+            entity_id: string;
+            /** @description The handler that runs the job */
+            task: string;
+            /** @description scheduled: waiting to retry after a failed attempt; failed: in the dead-letter set */
+            status: "queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled";
+            /** @description 1 is the highest */
+            priority: 1 | 2 | 3;
+            /** @description 1 = next to run; null unless queued */
+            position_in_queue: number | null;
+            /** @description 1 = next within its priority; null unless queued */
+            position_in_priority: number | null;
+            args: unknown[];
+            kwargs: {
+                [key: string]: unknown;
+            };
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description Dispatch attempts started */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description First enqueue; orders the job within its priority
+             */
+            queued_at: string;
+            priority_updated_at: string | null;
+            started_at: string | null;
+            finished_at: string | null;
+            /** @description When a scheduled job is retried */
+            next_attempt_at: string | null;
+            last_error: string | null;
+            /** @description The JSON body the handler answered with, when it completed the job */
+            result: unknown;
+            outcome: "created" | "priority_raised" | "exists" | "processing";
+        };
+        /**
+         * @example {
+         *       "task": "email.send",
+         *       "entity_id": "user-42",
+         *       "args": [
+         *         "welcome"
+         *       ],
+         *       "kwargs": {
+         *         "lang": "en"
+         *       },
+         *       "priority": 2,
+         *       "metadata": {
+         *         "requested_by": "signup"
+         *       }
+         *     }
+         */
+        NewJob: {
+            /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+            task: string;
+            /** @description The resource the job is about: one active job per entity. 1-256 characters, no control characters */
+            entity_id: string;
+            /** @description Positional arguments; default [] */
+            args?: unknown[];
+            /** @description Keyword arguments; default {} */
+            kwargs?: {
+                [key: string]: unknown;
+            };
+            /** @description 1 (highest, default) to 3 */
+            priority?: number;
+            /** @description Anything the caller wants back; default {} */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "queue": "default",
+         *       "queued": 12,
+         *       "by_priority": {
+         *         "1": 2,
+         *         "2": 7,
+         *         "3": 3
+         *       },
+         *       "processing": 4,
+         *       "scheduled": 1,
+         *       "failed": 0,
+         *       "completed": 230,
+         *       "cancelled": 2,
+         *       "total_processed": 1874,
+         *       "runtime_ms": {
+         *         "min": 3,
+         *         "avg": 41,
+         *         "max": 2950
+         *       },
+         *       "uptime_seconds": 86400
+         *     }
+         */
+        Queue: {
+            /** @description Name of the queue */
+            queue: string;
+            /** @description Jobs waiting to run */
+            queued: number;
+            by_priority: {
+                /** @description Queued at priority 1 */
+                1: number;
+                /** @description Queued at priority 2 */
+                2: number;
+                /** @description Queued at priority 3 */
+                3: number;
+            };
+            /** @description Jobs whose callback is in flight */
+            processing: number;
+            /** @description Jobs waiting to retry */
+            scheduled: number;
+            /** @description Jobs in the dead-letter set (retained) */
+            failed: number;
+            /** @description Completed jobs still retained */
+            completed: number;
+            /** @description Cancelled jobs still retained */
+            cancelled: number;
+            /** @description Jobs that ran to an end, completed or failed, since the queue began */
+            total_processed: number;
+            /** @description From first dispatch to the end, over total_processed */
+            runtime_ms: {
+                min: number | null;
+                avg: number | null;
+                max: number | null;
+            };
+            /** @description Uptime of the API process that answered */
+            uptime_seconds: number;
+            /** @description One page of the listed state, in dispatch order */
+            jobs?: components["schemas"]["Job"][];
+            /** @description Pass as cursor for the next page; null at the end */
+            next_cursor?: string | null;
+        };
+        /**
+         * @example {
+         *       "url": "https://hooks.example.com/jobq/email",
+         *       "timeout_ms": 30000,
+         *       "max_attempts": 5,
+         *       "backoff_ms": 1000
+         *     }
+         */
+        HandlerSettings: {
+            /**
+             * Format: uri
+             * @description http:// or https:// URL the worker POSTs each job to
+             */
+            url: string;
+            /** @description Per attempt; default 30000 */
+            timeout_ms?: number;
+            /** @description Attempts before the job fails for good; default 5 */
+            max_attempts?: number;
+            /** @description First retry delay, doubled each attempt with jitter; default 1000 */
+            backoff_ms?: number;
+        };
+        /**
+         * @example {
+         *       "name": "email.send",
+         *       "url": "https://hooks.example.com/jobq/email",
+         *       "timeout_ms": 30000,
+         *       "max_attempts": 5,
+         *       "backoff_ms": 1000,
+         *       "created_at": "2026-11-28T01:00:00.000Z",
+         *       "updated_at": "2026-11-28T01:00:00.000Z"
+         *     }
+         */
+        Handler: {
+            /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+            name: string;
+            /**
+             * Format: uri
+             * @description http:// or https:// URL the worker POSTs each job to
+             */
+            url: string;
+            /** @description Per attempt; default 30000 */
+            timeout_ms: number;
+            /** @description Attempts before the job fails for good; default 5 */
+            max_attempts: number;
+            /** @description First retry delay, doubled each attempt with jitter; default 1000 */
+            backoff_ms: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "name": "email.send",
+         *       "url": "https://hooks.example.com/jobq/email",
+         *       "timeout_ms": 30000,
+         *       "max_attempts": 5,
+         *       "backoff_ms": 1000,
+         *       "created_at": "2026-11-28T01:00:00.000Z",
+         *       "updated_at": "2026-11-28T01:00:00.000Z",
+         *       "secret": "whsec_5ZibKGfHs2TBnw6xUjuk+JbBw4EGharwRNqayo3eKds="
+         *     }
+         */
+        CreatedHandler: {
+            /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+            name: string;
+            /**
+             * Format: uri
+             * @description http:// or https:// URL the worker POSTs each job to
+             */
+            url: string;
+            /** @description Per attempt; default 30000 */
+            timeout_ms: number;
+            /** @description Attempts before the job fails for good; default 5 */
+            max_attempts: number;
+            /** @description First retry delay, doubled each attempt with jitter; default 1000 */
+            backoff_ms: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Standard Webhooks signing secret (whsec_...). Shown only in this answer: keep it. */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "jobs": [
+         *         {
+         *           "task": "email.send",
+         *           "entity_id": "user-42",
+         *           "args": [
+         *             "welcome"
+         *           ],
+         *           "kwargs": {
+         *             "lang": "en"
+         *           },
+         *           "priority": 2,
+         *           "metadata": {
+         *             "requested_by": "signup"
+         *           }
+         *         },
+         *         {
+         *           "task": "email.send",
+         *           "entity_id": "user-43"
+         *         }
+         *       ]
+         *     }
+         */
+        NewJobBatch: {
+            /** @description 1 to 1000 jobs, enqueued atomically, in order */
+            jobs: components["schemas"]["NewJob"][];
+        };
+        /**
+         * @example {
+         *       "outcome": "created",
+         *       "job_id": "0mwzpelkr0000001",
+         *       "status": "queued",
+         *       "priority": 2,
+         *       "position_in_queue": 3
+         *     }
+         */
+        BatchResult: {
+            /** @description As for POST /jobs; no_handler: nothing was enqueued for this item (its task names no handler) */
+            outcome: "created" | "priority_raised" | "exists" | "processing" | "no_handler";
+            /** @description The job created, already waiting, or running for this entity; null for no_handler */
+            job_id: string | null;
+            status: ("queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled") | null;
+            priority: (1 | 2 | 3) | null;
+            position_in_queue: number | null;
+            message?: string;
+        };
+        /**
+         * @example {
+         *       "results": [
+         *         {
+         *           "outcome": "created",
+         *           "job_id": "0mwzpelkr0000001",
+         *           "status": "queued",
+         *           "priority": 2,
+         *           "position_in_queue": 3
+         *         },
+         *         {
+         *           "outcome": "no_handler",
+         *           "job_id": null,
+         *           "status": null,
+         *           "priority": null,
+         *           "position_in_queue": null,
+         *           "message": "task: no handler named email.sned is registered"
+         *         }
+         *       ]
+         *     }
+         */
+        BatchResponse: {
+            /** @description One per submitted job, in the same order */
+            results: components["schemas"]["BatchResult"][];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready";
+                    };
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enqueueJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewJob"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueuedJob"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueuedJob"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job_id or an entity_id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job_id or an entity_id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled or deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateJobPriority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job_id or an entity_id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1 (highest) to 3 */
+                    priority: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A job_id or an entity_id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enqueueJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewJobBatch"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResponse"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQueue: {
+        parameters: {
+            query?: {
+                /** @description Add one page of these jobs */
+                list?: "queued" | "processing";
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+                /** @description Page size, at most 1000 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHandler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putHandler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandlerSettings"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handler"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedHandler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteHandler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateHandlerSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description How long the old secrets are still sent; default 86400000 (a day) */
+                    grace_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedHandler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHandlers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        handlers: components["schemas"]["Handler"][];
+                    };
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
