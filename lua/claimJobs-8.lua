@@ -9,7 +9,7 @@
   KEYS[5] jobs        HASH  jobq:{q}:jobs
   KEYS[6] marker      ZSET  jobq:{q}:marker
   KEYS[7] handlers    HASH  jobq:{q}:handlers
-  KEYS[8] stats       HASH  jobq:{q}:stats
+  KEYS[8] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
   ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id
   Returns { next wake-up (ms) or false, recovered lease count, job reply... } where each job reply
   is as in includes/job.lua pushJob with code 1; the lease token is the record's LEASE field.
@@ -66,7 +66,10 @@ if count > 0 then
       job[STATUS] = 'processing'
       job[ATTEMPTS] = job[ATTEMPTS] + 1
       job[STARTED_AT] = now
-      job[LEASE] = workerId .. ':' .. job[ATTEMPTS]
+      -- A token no earlier claim of this job had: the attempt count alone repeats once POST /retry
+      -- resets it (or a release gives an attempt back), and a late answer to that earlier claim
+      -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.
+      job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. rcall('HINCRBY', statsKey, 'leases', 1)
       saveJob(jobsKey, id, job)
       rcall('ZADD', processingKey, now + leaseMs, id)
       pushJob(reply, 1, id, job, false, false)

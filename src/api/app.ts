@@ -12,6 +12,7 @@ import batchRoutes from './routes/batch.js'
 import queueRoutes from './routes/queue.js'
 import handlerRoutes from './routes/handlers.js'
 import healthRoutes from './routes/health.js'
+import metricsRoutes from './routes/metrics.js'
 import { ErrorSchema } from './schemas/shared.js'
 import { HandlerHosts } from '../queue/handler-hosts.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema } from './schemas/job.js'
@@ -56,6 +57,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(queuePlugin, { config })
   await app.register(rateLimitPlugin, { config })
   await app.register(healthRoutes)
+  await app.register(metricsRoutes)
   await app.register(jobRoutes, { prefix: '/jobs' })
   await app.register(batchRoutes, { prefix: '/jobs' })
   await app.register(queueRoutes, { prefix: '/queue' })

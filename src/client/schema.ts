@@ -35,6 +35,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of the queue and this API process
+         * @description Queue depth by priority and state and the oldest queued job's age (read from Redis at scrape time), enqueue outcomes, lease expiries, Redis errors, and process metrics. Workers serve their own on JOBQ_METRICS_PORT.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/jobs": {
         parameters: {
             query?: never;
@@ -433,6 +453,7 @@ export interface components {
          *         "avg": 41,
          *         "max": 2950
          *       },
+         *       "oldest_queued_age_ms": 5120,
          *       "uptime_seconds": 86400
          *     }
          */
@@ -467,6 +488,8 @@ export interface components {
                 avg: number | null;
                 max: number | null;
             };
+            /** @description How long the longest-waiting queued job has waited since its first enqueue; null when none is queued */
+            oldest_queued_age_ms: number | null;
             /** @description Uptime of the API process that answered */
             uptime_seconds: number;
             /** @description One page of the listed state, in dispatch order */
@@ -685,6 +708,35 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,7 +29,7 @@ const DAY = 86_400_000
 export const SETTINGS = [
   { env: 'REDIS_URL', key: 'redisUrl', type: { kind: 'url', protocols: ['redis:', 'rediss:'] }, default: 'redis://127.0.0.1:6379', for: both, description: 'Redis to keep the queue in; rediss:// for TLS, user and password in the URL.' },
   { env: 'JOBQ_QUEUE', key: 'queue', type: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, hint: '1-64 of A-Z a-z 0-9 _ . -' }, default: 'default', for: both, description: 'Name of the queue; its keys are jobq:{<name>}:*, one Redis Cluster slot.' },
-  { env: 'HOST', key: 'host', type: { kind: 'string' }, default: '127.0.0.1', for: ['api'], description: 'Address the API listens on.' },
+  { env: 'HOST', key: 'host', type: { kind: 'string' }, default: '127.0.0.1', for: both, description: 'Address the API (and a worker\'s metrics endpoint) listens on.' },
   { env: 'PORT', key: 'port', type: int(0, 65535), default: 3000, for: ['api'], description: 'Port the API listens on.' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', for: both, description: 'Least severe log level written.' },
   { env: 'JOBQ_API_KEYS', key: 'apiKeys', type: { kind: 'list', pattern: /^[\x21-\x7e]{16,256}$/, hint: '16-256 printable ASCII characters' }, default: '', secret: true, for: ['api'], description: 'Comma-separated bearer keys that may use the job and queue routes.' },
@@ -45,6 +45,7 @@ export const SETTINGS = [
   { env: 'JOBQ_FAILED_RETENTION_MS', key: 'failedRetentionMs', type: int(0, 365 * DAY), default: 7 * DAY, for: both, description: 'How long failed jobs (the dead-letter set) stay readable and retryable.' },
   { env: 'JOBQ_CONCURRENCY', key: 'concurrency', type: int(1, 10_000), default: 16, for: ['worker'], description: 'Callbacks in flight per worker process.' },
   { env: 'JOBQ_PROCESSES', key: 'processes', type: int(1, 256), default: 1, for: ['worker'], description: 'Worker processes the supervisor forks and keeps alive.' },
+  { env: 'JOBQ_METRICS_PORT', key: 'metricsPort', type: int(0, 65535), default: 0, for: ['worker'], description: 'Port of a worker\'s Prometheus /metrics (0: none). With --processes N, process i serves on this port + i - 1.' },
   { env: 'JOBQ_LEASE_MS', key: 'leaseMs', type: int(1000, DAY), default: 30_000, for: both, description: 'Lease on a claimed job; renewed while its callback runs, taken back when it lapses.' },
   { env: 'JOBQ_SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: int(0, DAY), default: 10_000, for: ['worker'], description: 'On SIGTERM, how long in-flight callbacks may finish before their jobs are put back.' },
   { env: 'JOBQ_RESULT_LIMIT', key: 'resultLimit', type: int(0, 16 * 1024 * 1024), default: 65_536, for: ['worker'], description: 'Largest handler response body kept as a job\'s result, in bytes.' }

@@ -21,6 +21,8 @@ export interface QueueOverview {
   cancelled: number
   total_processed: number
   runtime_ms: { min: number | null, avg: number | null, max: number | null }
+  /** When the longest-waiting queued job was first enqueued (ms), null when none is queued. */
+  oldest_queued_at: number | null
 }
 
 export interface JobPage {
@@ -32,6 +34,8 @@ export interface ClaimResult {
   jobs: JobRecord[]
   /** When the next job becomes ready (retry due or lease deadline), null when nothing is pending. */
   nextWakeAt: number | null
+  /** Lapsed leases this call put back in the queue (or failed, on their last attempt). */
+  recovered: number
 }
 
 export interface JobQueueOptions {
@@ -41,6 +45,8 @@ export interface JobQueueOptions {
   completedRetentionMs?: number
   failedRetentionMs?: number
   clock?: () => number
+  /** Told of every Redis call that fails for want of Redis (for metrics). */
+  onRedisError?: (err: Error) => void
 }
 
 const OUTCOMES: Record<number, EnqueueOutcome> = { 1: 'created', 2: 'priority_raised', 3: 'exists', 4: 'processing' }
@@ -57,6 +63,7 @@ export class JobQueue {
   readonly completedRetentionMs: number
   readonly failedRetentionMs: number
   private readonly now: () => number
+  private readonly onRedisError: (err: Error) => void
 
   constructor (options: JobQueueOptions) {
     this.redis = options.redis
@@ -65,6 +72,7 @@ export class JobQueue {
     this.completedRetentionMs = options.completedRetentionMs ?? HOUR
     this.failedRetentionMs = options.failedRetentionMs ?? 7 * 24 * HOUR
     this.now = options.clock ?? Date.now
+    this.onRedisError = options.onRedisError ?? (() => {})
   }
 
   /** Enqueues a batch atomically; each job gets its own outcome, in input order. */
@@ -124,8 +132,8 @@ export class JobQueue {
   async overview (): Promise<QueueOverview> {
     const k = this.keys
     const r = await this.call(() => this.redis.getQueue(
-      k.queued, k.processing, k.scheduled, k.completed, k.failed, k.cancelled, k.stats)) as Array<number | null>
-    const [queued, p1, p2, p3, processing, scheduled, completed, failed, cancelled, processed, sum, min, max] = r
+      k.queued, k.processing, k.scheduled, k.completed, k.failed, k.cancelled, k.stats, k.jobs)) as Array<number | null>
+    const [queued, p1, p2, p3, processing, scheduled, completed, failed, cancelled, processed, sum, min, max, oldest] = r
     const count = processed ?? 0
     return {
       queued: queued ?? 0,
@@ -136,7 +144,8 @@ export class JobQueue {
       failed: failed ?? 0,
       cancelled: cancelled ?? 0,
       total_processed: count,
-      runtime_ms: { min, avg: count > 0 ? Math.round((sum ?? 0) / count) : null, max }
+      runtime_ms: { min, avg: count > 0 ? Math.round((sum ?? 0) / count) : null, max },
+      oldest_queued_at: oldest ?? null
     }
   }
 
@@ -157,7 +166,7 @@ export class JobQueue {
     const k = this.keys
     const reply = await this.call(() => this.redis.claimJobs(k.queued, k.processing, k.scheduled, k.failed,
       k.jobs, k.marker, k.handlers, k.stats, this.now(), count, leaseMs, workerId)) as Array<string | number | null>
-    return { nextWakeAt: reply[0] as number | null, jobs: decodeJobs(reply, 2).map((r) => r.job) }
+    return { nextWakeAt: reply[0] as number | null, recovered: reply[1] as number, jobs: decodeJobs(reply, 2).map((r) => r.job) }
   }
 
   /**
@@ -231,7 +240,9 @@ export class JobQueue {
     try {
       return await run()
     } catch (err) {
-      throw toQueueError(err)
+      const converted = toQueueError(err)
+      if ((converted as { code?: string }).code === 'JQ_ERR_REDIS_UNAVAILABLE') this.onRedisError(converted as Error)
+      throw converted
     }
   }
 }

@@ -5,13 +5,15 @@ import { loggerOptions } from '../config/logger.js'
 import { createRedis } from '../queue/redis.js'
 import { JobQueue } from '../queue/job-queue.js'
 import { Worker } from './worker.js'
+import { HandlerHosts } from '../queue/handler-hosts.js'
 import { superviseWorkers } from './supervisor.js'
+import { createWorkerMetrics, serveMetrics } from '../metrics/worker-metrics.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
 /** Entry of `jobq worker`: one worker in this process, or a supervisor of JOBQ_PROCESSES of them. */
 export async function runWorkers (config: Config, argv: string[]): Promise<void> {
-  if (config.processes > 1) return superviseWorkers(config.processes, argv)
+  if (config.processes > 1) return superviseWorkers(config.processes, argv, config.metricsPort)
   await runWorker(config)
 }
 
@@ -19,11 +21,13 @@ async function runWorker (config: Config): Promise<void> {
   const logger = pino(loggerOptions(config, 'worker'))
   const redis = createRedis(config.redisUrl)
   const blockingRedis = createRedis(config.redisUrl, { blocking: true })
+  const metrics = createWorkerMetrics(config.queue)
   const queue = new JobQueue({
     redis,
     queue: config.queue,
     completedRetentionMs: config.completedRetentionMs,
-    failedRetentionMs: config.failedRetentionMs
+    failedRetentionMs: config.failedRetentionMs,
+    onRedisError: () => metrics.redisErrors.inc()
   })
   const worker = new Worker({
     queue,
@@ -32,8 +36,14 @@ async function runWorker (config: Config): Promise<void> {
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,
     resultLimit: config.resultLimit,
-    userAgent: `jobq/${version}`
+    userAgent: `jobq/${version}`,
+    handlerHosts: new HandlerHosts(config.handlerHosts),
+    metrics
   })
+  if (config.metricsPort > 0) {
+    await serveMetrics(metrics.registry, config.host, config.metricsPort)
+    logger.info({ port: config.metricsPort }, 'metrics served at /metrics')
+  }
   let closing = false
   const close = (signal: string) => {
     if (closing) return

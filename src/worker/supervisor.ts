@@ -54,10 +54,14 @@ export function supervise (children: Array<Omit<Child, 'process' | 'restarts'>>)
 }
 
 /** `jobq worker --processes N`: N single-process workers under one supervisor. */
-export function superviseWorkers (processes: number, argv: string[]): Promise<void> {
-  const env = { ...process.env, JOBQ_PROCESSES: '1' }
-  const args = ['worker', ...withoutFlag(argv, '--processes')]
-  return supervise(Array.from({ length: processes }, (_, i) => ({ name: `worker ${i + 1}`, args, env })))
+export function superviseWorkers (processes: number, argv: string[], metricsPort = 0): Promise<void> {
+  const args = ['worker', ...withoutFlag(withoutFlag(argv, '--processes'), '--metrics-port')]
+  return supervise(Array.from({ length: processes }, (_, i) => ({
+    name: `worker ${i + 1}`,
+    args,
+    // Each process serves its own metrics, on consecutive ports.
+    env: { ...process.env, JOBQ_PROCESSES: '1', JOBQ_METRICS_PORT: String(metricsPort === 0 ? 0 : metricsPort + i) }
+  })))
 }
 
 /** `jobq start`: the API and one worker, for a local try. */

@@ -10,6 +10,8 @@ import { HandlerStore } from '../queue/handler-store.js'
 import { HandlerCache, activeSecrets } from './handler-cache.js'
 import { dispatchJob, type DispatchResult } from './dispatch.js'
 import { nextAttemptDelay } from './backoff.js'
+import type { HandlerHosts } from '../queue/handler-hosts.js'
+import { statusClass, type WorkerMetrics } from '../metrics/worker-metrics.js'
 
 export interface WorkerOptions {
   queue: JobQueue
@@ -22,6 +24,9 @@ export interface WorkerOptions {
   userAgent?: string
   /** Longest idle block before looking at the queue again, even with nothing announced. */
   maxBlockMs?: number
+  /** JOBQ_HANDLER_HOSTS, checked again before each callback: a list tightened later holds for old handlers. */
+  handlerHosts?: HandlerHosts
+  metrics?: WorkerMetrics
 }
 
 interface InFlight {
@@ -105,6 +110,7 @@ export class Worker {
         await sleep(Math.min(2000, 50 * 2 ** failures))
         continue
       }
+      if (claimed.recovered > 0) this.options.metrics?.leaseExpiries.inc(claimed.recovered)
       for (const job of claimed.jobs) this.begin(job)
       if (claimed.jobs.length < free && !this.stopping) await this.waitForWork(claimed.nextWakeAt)
     }
@@ -129,11 +135,13 @@ export class Worker {
     const abort = new AbortController()
     const flight: InFlight = { job, lease: job.lease as string, abort, done: Promise.resolve() }
     this.inFlight.set(job.job_id, flight)
+    this.options.metrics?.inFlight.set(this.inFlight.size)
     flight.done = this.process(flight).catch((err: Error) => {
       // A bug, not an outcome: the lease lapses and the job is dispatched again.
       this.options.logger.error({ err, job_id: job.job_id }, 'job processing failed unexpectedly')
     }).finally(() => {
       this.inFlight.delete(job.job_id)
+      this.options.metrics?.inFlight.set(this.inFlight.size)
       const wake = this.slotFreed
       this.slotFreed = null
       wake?.()
@@ -151,17 +159,23 @@ export class Worker {
       log.warn({ err }, 'could not read the handler; the job goes back to the queue')
       return this.settle(flight, log, () => this.options.queue.release(job.job_id, flight.lease))
     }
+    const metrics = this.options.metrics
     if (!handler) {
       result = { outcome: 'failed', error: `no handler named ${job.task} is registered` }
+    } else if (this.options.handlerHosts && !this.options.handlerHosts.allows(handler.url)) {
+      result = { outcome: 'failed', error: `handler host ${new URL(handler.url).hostname} is not allowed by JOBQ_HANDLER_HOSTS` }
     } else {
-      const started = Date.now()
+      const started = performance.now()
       result = await dispatchJob(job, handler, activeSecrets(handler), {
         dispatcher: this.agent,
         resultLimit: this.options.resultLimit,
         userAgent: this.options.userAgent ?? 'jobq',
         signal: flight.abort.signal
       })
-      log.info({ outcome: result.outcome, status: result.statusCode, ms: Date.now() - started }, 'callback answered')
+      const seconds = (performance.now() - started) / 1000
+      metrics?.dispatchDuration.observe({ handler: job.task, result: result.outcome }, seconds)
+      metrics?.callbackResults.inc({ handler: job.task, status_class: statusClass(result.statusCode) })
+      log.info({ outcome: result.outcome, status: result.statusCode, ms: Math.round(seconds * 1000) }, 'callback answered')
     }
 
     if (flight.abort.signal.reason === SHUTDOWN) {
@@ -176,6 +190,7 @@ export class Worker {
       ? Date.now() + nextAttemptDelay(job.attempts, handler?.backoff_ms ?? 1000, result.retryAfterMs)
       : null
     if (retryAt === null) log.warn({ error: result.error }, 'job failed for good')
+    else metrics?.retries.inc({ handler: job.task })
     return this.settle(flight, log, () => this.options.queue.fail(job.job_id, flight.lease, result.error, retryAt))
   }
 

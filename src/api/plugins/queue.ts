@@ -4,11 +4,13 @@ import type { Config } from '../../config/config.js'
 import { createRedis } from '../../queue/redis.js'
 import { JobQueue } from '../../queue/job-queue.js'
 import { HandlerStore } from '../../queue/handler-store.js'
+import { createApiMetrics, type ApiMetrics } from '../../metrics/api-metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     jobQueue: JobQueue
     handlerStore: HandlerStore
+    metrics: ApiMetrics
   }
 }
 
@@ -18,13 +20,16 @@ declare module 'fastify' {
  */
 async function queuePlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   const redis = createRedis(config.redisUrl)
+  const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
   const jobQueue = new JobQueue({
     redis,
     queue: config.queue,
     completedRetentionMs: config.completedRetentionMs,
-    failedRetentionMs: config.failedRetentionMs
+    failedRetentionMs: config.failedRetentionMs,
+    onRedisError: () => metrics.redisErrors.inc()
   })
   app.decorate('jobQueue', jobQueue)
+  app.decorate('metrics', metrics)
   app.decorate('handlerStore', new HandlerStore(redis, jobQueue.keys))
   redis.connect().catch((err: Error) => app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
 
@@ -32,7 +37,9 @@ async function queuePlugin (app: FastifyInstance, { config }: { config: Config }
   // too, so a queue whose workers all died still recovers, and expired history is trimmed.
   const interval = Math.min(5000, Math.floor(config.leaseMs / 2))
   const timer = setInterval(() => {
-    jobQueue.housekeeping('api').catch((err: Error) => app.log.debug({ err }, 'housekeeping skipped'))
+    jobQueue.housekeeping('api').then(({ recovered }) => {
+      if (recovered > 0) metrics.leaseExpiries.inc(recovered)
+    }, (err: Error) => app.log.debug({ err }, 'housekeeping skipped'))
   }, interval)
   timer.unref()
 

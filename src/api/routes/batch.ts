@@ -17,6 +17,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const jobs = request.body.jobs.map((job, i) => toNewJob(job, `body.jobs.${i}`))
     const results = await app.jobQueue.enqueueMany(jobs)
+    for (const { outcome } of results) app.metrics.enqueueOutcomes.inc({ outcome })
     return {
       results: results.map(({ outcome, job }, i) => job === null
         ? { outcome, job_id: null, status: null, priority: null, position_in_queue: null, message: `task: no handler named ${jobs[i].task} is registered` }

@@ -24,6 +24,8 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { outcome, job } = await app.jobQueue.enqueue(toNewJob(request.body))
+    app.metrics.enqueueOutcomes.inc({ outcome })
+    request.log.info({ job_id: job.job_id, entity_id: job.entity_id, outcome }, 'enqueue')
     if (outcome === 'processing') {
       return reply.code(409).send({
         statusCode: 409,

@@ -14,8 +14,13 @@ const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { list, cursor, limit } = request.query
-    const overview = await app.jobQueue.overview()
-    const body = { queue: app.jobQueue.queueName, ...overview, uptime_seconds: Math.floor(process.uptime()) }
+    const { oldest_queued_at: oldest, ...overview } = await app.jobQueue.overview()
+    const body = {
+      queue: app.jobQueue.queueName,
+      ...overview,
+      oldest_queued_age_ms: oldest === null ? null : Math.max(0, Date.now() - oldest),
+      uptime_seconds: Math.floor(process.uptime())
+    }
     if (!list) return body
     const page = await app.jobQueue.list(list, cursor, limit ?? 100)
     return { ...body, jobs: page.jobs.map(toJobView), next_cursor: page.next_cursor }

@@ -48,6 +48,7 @@ export const queueExample = {
   cancelled: 2,
   total_processed: 1874,
   runtime_ms: { min: 3, avg: 41, max: 2950 },
+  oldest_queued_age_ms: 5120,
   uptime_seconds: 86400
 }
 

@@ -17,6 +17,7 @@ export const QueueSchema = Type.Object({
   cancelled: count('Cancelled jobs still retained'),
   total_processed: count('Jobs that ran to an end, completed or failed, since the queue began'),
   runtime_ms: Type.Object({ min: ms, avg: ms, max: ms }, { description: 'From first dispatch to the end, over total_processed' }),
+  oldest_queued_age_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'How long the longest-waiting queued job has waited since its first enqueue; null when none is queued' }),
   uptime_seconds: Type.Integer({ minimum: 0, description: 'Uptime of the API process that answered' }),
   jobs: Type.Optional(Type.Array(ref(JobSchema), { description: 'One page of the listed state, in dispatch order' })),
   next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null at the end' }))

@@ -7,8 +7,9 @@
   KEYS[5] failed      ZSET  jobq:{q}:failed
   KEYS[6] cancelled   ZSET  jobq:{q}:cancelled
   KEYS[7] stats       HASH  jobq:{q}:stats
+  KEYS[8] jobs        HASH  jobq:{q}:jobs
   Returns { queued, priority 1, priority 2, priority 3, processing, scheduled, completed, failed,
-            cancelled, processed, runtime sum, runtime min, runtime max }
+            cancelled, processed, runtime sum, runtime min, runtime max, oldest queued_at or false }
 ]]
 --- @include "job"
 
@@ -20,4 +21,13 @@ end
 for i = 2, 6 do reply[#reply + 1] = rcall('ZCARD', KEYS[i]) end
 local stats = rcall('HMGET', KEYS[7], 'processed', 'runtime_sum', 'runtime_min', 'runtime_max')
 for i = 1, 4 do reply[#reply + 1] = tonumber(stats[i]) or false end
+
+-- Within a band jobs wait in first-enqueue order, so the oldest job is the first of some band.
+local oldest = false
+for p = 1, 3 do
+  local first = rcall('ZRANGEBYSCORE', queuedKey, p * BAND, '(' .. ((p + 1) * BAND), 'LIMIT', 0, 1)[1]
+  local job = first and loadJob(KEYS[8], first)
+  if job and (not oldest or job[QUEUED_AT] < oldest) then oldest = job[QUEUED_AT] end
+end
+reply[#reply + 1] = oldest
 return reply

@@ -1,0 +1,61 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { QueueOverview } from '../queue/job-queue.js'
+
+export interface ApiMetrics {
+  registry: Registry
+  enqueueOutcomes: Counter<'outcome'>
+  leaseExpiries: Counter
+  redisErrors: Counter
+}
+
+/**
+ * The API's Prometheus metrics. Queue depths are read from Redis at scrape time (one getQueue
+ * script call), so every API process reports the same truth and nothing is kept in step by hand.
+ */
+export function createApiMetrics (queueName: string, readOverview: () => Promise<QueueOverview>): ApiMetrics {
+  const registry = new Registry()
+  registry.setDefaultLabels({ queue: queueName })
+  collectDefaultMetrics({ register: registry, prefix: 'jobq_api_' })
+  const registers = [registry]
+  // prom-client collects every metric of a scrape concurrently: the gauges share one overview read.
+  let pending: Promise<QueueOverview | null> | null = null
+  const overview = () => (pending ??= readOverview().catch(() => null).finally(() => { pending = null }))
+  const fromOverview = (name: string, help: string, labelNames: string[], fill: (gauge: Gauge, o: QueueOverview) => void) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect () {
+        const o = await overview()
+        if (o) fill(this, o)
+        else this.reset()
+      }
+    })
+
+  fromOverview('jobq_queued_jobs', 'Jobs waiting to run, by priority', ['priority'], (g, o) => {
+    for (const p of [1, 2, 3] as const) g.set({ priority: String(p) }, o.by_priority[p])
+  })
+  fromOverview('jobq_jobs', 'Jobs by state (completed, failed and cancelled: those still retained)', ['state'], (g, o) => {
+    for (const state of ['queued', 'processing', 'scheduled', 'completed', 'failed', 'cancelled'] as const) g.set({ state }, o[state])
+  })
+  fromOverview('jobq_oldest_queued_job_age_seconds', 'How long the longest-waiting queued job has waited since its first enqueue', [], (g, o) => {
+    g.set(o.oldest_queued_at === null ? 0 : Math.max(0, Date.now() - o.oldest_queued_at) / 1000)
+  })
+  fromOverview('jobq_processed_jobs', 'Jobs that ran to an end (completed or failed) since the queue began', [], (g, o) => g.set(o.total_processed))
+  // eslint-disable-next-line no-new -- registered through `registers`; nothing else needs a handle
+  new Gauge({
+    name: 'jobq_metrics_scrape_ok',
+    help: '1 when the queue gauges were read from Redis for this scrape, 0 when Redis did not answer (they are then left out)',
+    registers,
+    async collect () { this.set((await overview()) ? 1 : 0) }
+  })
+  const redisErrors = new Counter({ name: 'jobq_redis_errors_total', help: 'Redis calls that failed (unreachable, timed out, out of memory)', registers })
+
+  return {
+    registry,
+    enqueueOutcomes: new Counter({ name: 'jobq_enqueue_total', help: 'Enqueue requests by outcome', labelNames: ['outcome'], registers }),
+    leaseExpiries: new Counter({ name: 'jobq_lease_expiries_total', help: 'Lapsed leases this process found and put back (or failed)', registers }),
+    redisErrors
+  }
+}

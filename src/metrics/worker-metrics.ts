@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export interface WorkerMetrics {
+  registry: Registry
+  dispatchDuration: Histogram<'handler' | 'result'>
+  callbackResults: Counter<'handler' | 'status_class'>
+  retries: Counter<'handler'>
+  leaseExpiries: Counter
+  redisErrors: Counter
+  inFlight: Gauge
+}
+
+/** A worker process's Prometheus metrics: what its callbacks did and how long they took. */
+export function createWorkerMetrics (queueName: string): WorkerMetrics {
+  const registry = new Registry()
+  registry.setDefaultLabels({ queue: queueName })
+  collectDefaultMetrics({ register: registry, prefix: 'jobq_worker_' })
+  const registers = [registry]
+  return {
+    registry,
+    dispatchDuration: new Histogram({
+      name: 'jobq_dispatch_duration_seconds',
+      help: 'Time from sending a callback to its answer, by handler and result (completed, retry, failed)',
+      labelNames: ['handler', 'result'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers
+    }),
+    callbackResults: new Counter({ name: 'jobq_callback_results_total', help: 'Callback answers by handler and status class (2xx, 3xx, 4xx, 5xx, error)', labelNames: ['handler', 'status_class'], registers }),
+    retries: new Counter({ name: 'jobq_retries_total', help: 'Failed attempts scheduled for a retry, by handler', labelNames: ['handler'], registers }),
+    leaseExpiries: new Counter({ name: 'jobq_lease_expiries_total', help: 'Lapsed leases this process found and put back (or failed)', registers }),
+    redisErrors: new Counter({ name: 'jobq_redis_errors_total', help: 'Redis calls that failed (unreachable, timed out, out of memory)', registers }),
+    inFlight: new Gauge({ name: 'jobq_callbacks_in_flight', help: 'Callbacks this worker is waiting on', registers })
+  }
+}
+
+/** Serves GET /metrics for a worker, which has no HTTP server of its own. */
+export function serveMetrics (registry: Registry, host: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"statusCode":404,"error":"Not Found","message":"only GET /metrics is served here"}')
+      return
+    }
+    registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500).end())
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve(server))
+  })
+}
+
+/** The status class a callback answer counts under. */
+export function statusClass (statusCode: number | undefined): string {
+  return statusCode === undefined ? 'error' : `${Math.floor(statusCode / 100)}xx`
+}

@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { buildTestApp, freePort, registerHandler, startRedis } from './helper.js'
+import { enqueue, ok, startHookServer, startWorker, waitForStatus } from './worker/worker-helper.js'
+
+/** Parses Prometheus text format into `name{labels}` -> value, checking every line on the way. */
+function parseMetrics (text: string): Map<string, number> {
+  const samples = new Map<string, number>()
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line)
+    assert.ok(match, `not a Prometheus sample line: ${line}`)
+    // Every sample carries the queue label; drop it so the names below stay short.
+    const name = match[1].replace(/queue="[^"]*",?/, '').replace(',}', '}').replace('{}', '')
+    samples.set(name, Number(match[2]))
+  }
+  return samples
+}
+
+describe('GET /metrics', () => {
+  it('should report queue depth by priority, states, the oldest job and enqueue outcomes', async (t) => {
+    const redis = await startRedis(t)
+    const app = await buildTestApp(t, redis.url)
+    await registerHandler(app, 'h', 'http://127.0.0.1:9/')
+    for (const [entity, priority] of [['a', 1], ['b', 3], ['c', 3], ['a', 1]] as const) {
+      await app.inject({ method: 'POST', url: '/jobs', payload: { task: 'h', entity_id: entity, priority } })
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const res = await app.inject({ method: 'GET', url: '/metrics' })
+    assert.equal(res.statusCode, 200)
+    assert.match(String(res.headers['content-type']), /^text\/plain/)
+    const m = parseMetrics(res.body)
+    assert.equal(m.get('jobq_queued_jobs{priority="1"}'), 1)
+    assert.equal(m.get('jobq_queued_jobs{priority="2"}'), 0)
+    assert.equal(m.get('jobq_queued_jobs{priority="3"}'), 2)
+    assert.equal(m.get('jobq_jobs{state="processing"}'), 0)
+    assert.equal(m.get('jobq_enqueue_total{outcome="created"}'), 3)
+    assert.equal(m.get('jobq_enqueue_total{outcome="exists"}'), 1)
+    assert.ok(m.get('jobq_oldest_queued_job_age_seconds')! >= 0.02)
+    assert.equal(m.get('jobq_metrics_scrape_ok'), 1)
+    assert.ok(m.has('jobq_api_process_cpu_user_seconds_total'))
+  })
+})
+
+describe('worker metrics on JOBQ_METRICS_PORT', () => {
+  it('should count callbacks by status class and time them by handler', async (t) => {
+    const redis = await startRedis(t)
+    const app = await buildTestApp(t, redis.url)
+    const hooks = await startHookServer(t, ok)
+    await registerHandler(app, 'email.send', hooks.url)
+    const port = await freePort()
+    await startWorker(t, { redisUrl: redis.url, queue: app.jobQueue.queueName, env: { JOBQ_METRICS_PORT: String(port) } })
+    const job = await enqueue(app, { task: 'email.send', entity_id: 'm1' })
+    await waitForStatus(app, job.job_id, 'completed')
+    const m = parseMetrics(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())
+    assert.equal(m.get('jobq_callback_results_total{handler="email.send",status_class="2xx"}'), 1)
+    assert.equal(m.get('jobq_dispatch_duration_seconds_count{handler="email.send",result="completed"}'), 1)
+    assert.equal(m.get('jobq_callbacks_in_flight'), 0)
+    assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404)
+  })
+})
