@@ -4,6 +4,9 @@
   KEYS[2] jobs        HASH  jobq:{q}:jobs
   ARGV[1] now (ms)  ARGV[2] lease (ms)  ARGV[3..] job id, lease token, job id, lease token, ...
   Returns the ids whose lease is no longer the caller's (lapsed and taken back, or finished).
+  Works while Redis is at maxmemory: Redis refuses a script's first write there only when it is a
+  command that may grow memory, so the deadline is moved by ZREM then ZADD (ZADD first would be
+  refused, every lease of a callback longer than JOBQ_LEASE_MS would lapse and its job run again).
 ]]
 --- @include "job"
 
@@ -14,7 +17,7 @@ for i = 3, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   local job = loadJob(jobsKey, id)
   if job and job[STATUS] == 'processing' and job[LEASE] == token then
-    rcall('ZADD', processingKey, 'XX', deadline, id)
+    if rcall('ZREM', processingKey, id) == 1 then rcall('ZADD', processingKey, deadline, id) end
   else
     lost[#lost + 1] = id
   end
