@@ -2,24 +2,46 @@
 import { ConfigError, loadConfig } from './config/config.js'
 import { usage } from './config/usage.js'
 
-const COMMANDS = ['api', 'worker', 'start'] as const
-type Command = typeof COMMANDS[number]
+const SERVER_COMMANDS = ['api', 'worker', 'start'] as const
+type ServerCommand = typeof SERVER_COMMANDS[number]
+
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h'
 
 /**
- * The `jobq` executable: `jobq api`, `jobq worker`, and `jobq start` (API plus one worker, for a
- * local try). Settings come from flags or the environment; a bad one stops the process at start.
+ * The `jobq` executable. Server commands: `jobq api`, `jobq worker`, and `jobq start` (API plus one
+ * worker, for a local try), whose settings come from flags or the environment (a bad one stops the
+ * process at start). Client commands (`jobq enqueue`, `status`, `queue`, `handlers`, ...) talk to a
+ * running API; they live in src/commands/. This file only dispatches.
  */
 async function main (argv: string[]): Promise<void> {
   const [command, ...rest] = argv
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(usage())
+  if (!command || isHelp(command) || (command === 'help' && rest.length === 0)) {
+    const { mainHelp } = await import('./commands/help.js')
+    process.stdout.write(mainHelp())
     return
   }
-  if (!COMMANDS.includes(command as Command)) {
-    fail(`unknown command "${command}"; run jobq --help`)
+  if (command === 'help') return help(rest)
+  if (SERVER_COMMANDS.includes(command as ServerCommand)) return server(command as ServerCommand, rest)
+  const { isClientCommand, runClientCommand } = await import('./commands/index.js')
+  if (!isClientCommand(command)) fail(`unknown command "${command}"; run jobq --help`)
+  process.exitCode = await runClientCommand(command, rest)
+}
+
+/** `jobq help <command> [<subcommand>]`. */
+async function help (words: string[]): Promise<void> {
+  if (SERVER_COMMANDS.includes(words[0] as ServerCommand)) {
+    process.stdout.write(usage(words[0] as ServerCommand))
+    return
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(usage(command as Command))
+  const { helpFor } = await import('./commands/index.js')
+  const text = helpFor(words)
+  if (text === null) fail(`unknown command "${words.join(' ')}"; run jobq --help`)
+  process.stdout.write(text)
+}
+
+async function server (command: ServerCommand, rest: string[]): Promise<void> {
+  if (rest.some(isHelp)) {
+    process.stdout.write(usage(command))
     return
   }
   let config
@@ -29,7 +51,7 @@ async function main (argv: string[]): Promise<void> {
     if (err instanceof ConfigError) fail(`configuration: ${err.message}`)
     throw err
   }
-  switch (command as Command) {
+  switch (command) {
     case 'api': {
       const { runApi } = await import('./api/server.js')
       return runApi(config)

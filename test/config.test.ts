@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, loadConfig } from '../src/config/config.js'
-import { configTable } from '../src/config/reference.js'
+import { clientConfigTable, configTable } from '../src/config/reference.js'
 
 describe('loadConfig', () => {
   it('should give the defaults with nothing set', () => {
@@ -47,5 +47,6 @@ describe('README configuration table', () => {
   it('should equal the one generated from the settings (run `npm run readme`)', () => {
     const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8')
     assert.ok(readme.includes(configTable()))
+    assert.ok(readme.includes(clientConfigTable()))
   })
 })

@@ -1,10 +1,14 @@
-import { SETTINGS, type Setting, type SettingType } from './settings.js'
+import { CLIENT_SETTINGS, SETTINGS, type Setting, type SettingType } from './settings.js'
 
 type ValueOf<T extends SettingType> = T extends { kind: 'int' } ? number : T extends { kind: 'bool' } ? boolean : string
 type AnySetting = (typeof SETTINGS)[number]
+type AnyClientSetting = (typeof CLIENT_SETTINGS)[number]
 
 /** Every setting by its key, parsed and checked. */
 export type Config = { [S in AnySetting as S['key']]: ValueOf<S['type']> }
+
+/** The client commands' settings (JOBQ_URL, JOBQ_API_KEY, ...) by key, parsed and checked. */
+export type ClientConfig = { [S in AnyClientSetting as S['key']]: ValueOf<S['type']> }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -22,14 +26,40 @@ export function flagOf (setting: Setting): string {
  */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
   const flags = parseFlags(argv)
-  const known = new Set<string>(SETTINGS.map((s) => s.env))
+  checkEnvNames(env)
+  const config = readSettings(SETTINGS, env, flags)
+  const [unknownFlag] = flags.keys()
+  if (unknownFlag) throw new ConfigError(`${unknownFlag}: unknown option (see --help)`)
+  return config as Config
+}
+
+/**
+ * Reads the client commands' settings from `flags` (already split from the command's arguments by
+ * the caller; they win) and the environment, with the same checks as loadConfig. A server setting in
+ * the environment is fine (a client often runs beside one); an unknown JOBQ_* variable is not.
+ */
+export function loadClientConfig (env: NodeJS.ProcessEnv = process.env, flags: Map<string, string> = new Map()): ClientConfig {
+  checkEnvNames(env)
+  const config = readSettings(CLIENT_SETTINGS, env, flags) as ClientConfig
+  const url = new URL(config.url)
+  // fetch refuses URLs with credentials; say so here, and never echo them.
+  if (url.username || url.password) throw new ConfigError(`${flags.has('--url') ? '--url' : 'JOBQ_URL'}: must not hold a user or password; set JOBQ_API_KEY instead`)
+  return config
+}
+
+/** Every JOBQ_* variable must name a setting, server or client: a typo would otherwise be ignored. */
+function checkEnvNames (env: NodeJS.ProcessEnv): void {
+  const known = new Set<string>([...SETTINGS, ...CLIENT_SETTINGS].map((s) => s.env))
   for (const name of Object.keys(env)) {
     if (name.startsWith('JOBQ_') && !known.has(name)) {
       throw new ConfigError(`${name}: unknown setting (known: ${[...known].filter((n) => n.startsWith('JOBQ_')).join(', ')})`)
     }
   }
+}
+
+function readSettings (settings: readonly Setting[], env: NodeJS.ProcessEnv, flags: Map<string, string>): Record<string, unknown> {
   const config: Record<string, unknown> = {}
-  for (const setting of SETTINGS as readonly Setting[]) {
+  for (const setting of settings) {
     const flag = flagOf(setting)
     const fromFlag = flags.get(flag)
     flags.delete(flag)
@@ -37,9 +67,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, argv: string[]
     const source = fromFlag !== undefined ? flag : setting.env
     config[setting.key] = raw === undefined || raw === '' ? setting.default : parseValue(setting, raw, source)
   }
-  const [unknownFlag] = flags.keys()
-  if (unknownFlag) throw new ConfigError(`${unknownFlag}: unknown option (see --help)`)
-  return config as Config
+  return config
 }
 
 function parseFlags (argv: string[]): Map<string, string> {

@@ -16,8 +16,8 @@ export interface Setting {
   type: SettingType
   default: string | number | boolean
   description: string
-  /** The processes that read it. */
-  for: Array<'api' | 'worker'>
+  /** The processes that read it; 'client' is the `jobq` client commands (enqueue, status, queue, ...). */
+  for: Array<'api' | 'worker' | 'client'>
   /** Never echoed in errors or help (keys, passwords). */
   secret?: boolean
 }
@@ -49,4 +49,15 @@ export const SETTINGS = [
   { env: 'JOBQ_LEASE_MS', key: 'leaseMs', type: int(1000, DAY), default: 30_000, for: both, description: 'Lease on a claimed job; renewed while its callback runs, taken back when it lapses.' },
   { env: 'JOBQ_SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: int(0, DAY), default: 10_000, for: ['worker'], description: 'On SIGTERM, how long in-flight callbacks may finish before their jobs are put back.' },
   { env: 'JOBQ_RESULT_LIMIT', key: 'resultLimit', type: int(0, 16 * 1024 * 1024), default: 65_536, for: ['worker'], description: 'Largest handler response body kept as a job\'s result, in bytes.' }
+] as const satisfies readonly Setting[]
+
+/**
+ * Settings of the client commands (`jobq enqueue`, `jobq status`, `jobq queue`, ...), which talk to
+ * a running API instead of Redis. Kept apart from SETTINGS so the server never takes them as its own
+ * (`jobq api --url` is an unknown option), yet known to it, so setting them never stops a server.
+ */
+export const CLIENT_SETTINGS = [
+  { env: 'JOBQ_URL', key: 'url', type: { kind: 'url', protocols: ['http:', 'https:'] }, default: 'http://127.0.0.1:3000', for: ['client'], description: 'Where the API the client commands talk to is.' },
+  { env: 'JOBQ_API_KEY', key: 'apiKey', type: { kind: 'string', pattern: /^[\x21-\x7e]{1,256}$/, hint: '1-256 printable ASCII characters' }, default: '', secret: true, for: ['client'], description: 'Bearer key the client commands send (one of JOBQ_API_KEYS, or of JOBQ_ADMIN_KEYS for handlers).' },
+  { env: 'JOBQ_CLIENT_TIMEOUT_MS', key: 'clientTimeoutMs', type: int(100, 600_000), default: 10_000, for: ['client'], description: 'How long a client command waits for each answer of the API.' }
 ] as const satisfies readonly Setting[]

@@ -56,6 +56,7 @@ describe('GET /queue', () => {
       cancelled: 0,
       total_processed: 0,
       runtime_ms: { min: null, avg: null, max: null },
+      oldest_queued_age_ms: null,
       uptime_seconds: 0
     })
   })

@@ -31,7 +31,9 @@ async function queuePlugin (app: FastifyInstance, { config }: { config: Config }
   app.decorate('jobQueue', jobQueue)
   app.decorate('metrics', metrics)
   app.decorate('handlerStore', new HandlerStore(redis, jobQueue.keys))
-  redis.connect().catch((err: Error) => app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
+  // Connect before the server listens, so a healthy Redis never sees a 503 at start; a Redis that is
+  // away fails this within connectTimeout and the API starts anyway, answering 503 until it returns.
+  await redis.connect().catch((err: Error) => app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
 
   // Lapsed leases and due retries are normally handled by workers as they claim; the API does it
   // too, so a queue whose workers all died still recovers, and expired history is trimmed.

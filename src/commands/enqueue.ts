@@ -1,0 +1,39 @@
+import type { NewJob } from '../client/index.js'
+import { parseJson, parsePriority } from './args.js'
+import { EXIT } from './exit-codes.js'
+import { jobView, print } from './jobs.js'
+import type { CommandSpec } from './spec.js'
+
+export const enqueue: CommandSpec = {
+  name: 'enqueue',
+  summary: 'Enqueue a job for an entity: one active job per entity.',
+  details: [
+    'The outcome is "created" for a new job; "exists" when the entity already has a waiting job, ' +
+    'or "priority_raised" when that job took the new, higher priority (both exit 0); an entity being processed cannot be enqueued again (exit 4). ' +
+    'Prints the job with its outcome; with --json, the API\'s answer.'
+  ],
+  args: [
+    { name: 'task', description: 'Name of the registered handler that runs the job (see jobq handlers list).' },
+    { name: 'entity_id', description: 'The resource the job is about, e.g. user-42.' }
+  ],
+  options: [
+    { flag: '--priority', value: 'N', description: '1 (highest, the default), 2 or 3.' },
+    { flag: '--args', value: 'JSON', description: 'Positional arguments for the handler, a JSON array; default [].' },
+    { flag: '--kwargs', value: 'JSON', description: 'Keyword arguments for the handler, a JSON object; default {}.' },
+    { flag: '--metadata', value: 'JSON', description: 'Anything you want back with the job, a JSON object; default {}.' }
+  ],
+  exits: [[EXIT.conflict, 'the entity is being processed (the message names its job); enqueue again once it finishes']],
+  async run (ctx, { args: [task, entityId], options }) {
+    const body: NewJob = { task, entity_id: entityId }
+    const priority = options.get('--priority')
+    const args = options.get('--args')
+    const kwargs = options.get('--kwargs')
+    const metadata = options.get('--metadata')
+    if (typeof priority === 'string') body.priority = parsePriority('--priority', priority)
+    if (typeof args === 'string') body.args = parseJson('--args', args, 'array')
+    if (typeof kwargs === 'string') body.kwargs = parseJson('--kwargs', kwargs, 'object')
+    if (typeof metadata === 'string') body.metadata = parseJson('--metadata', metadata, 'object')
+    const { data } = await ctx.call('POST /jobs', (init) => ctx.api.POST('/jobs', { body, ...init }))
+    print(ctx, data, () => jobView(data, [['outcome', data.outcome]]))
+  }
+}
