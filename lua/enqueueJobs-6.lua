@@ -18,6 +18,9 @@ local queuedKey, jobsKey, entitiesKey, seqKey, markerKey, handlersKey =
 local now = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
 local known = {}
+-- job_id -> its record as this batch leaves it: items naming one entity share the table, so every
+-- reply shows the job's final priority (a later item may raise it), as its positions do.
+local records = {}
 local results = {}
 local created = 0
 
@@ -43,7 +46,7 @@ for i = 0, count - 1 do
   local id, job = nil, nil
   local existingId = rcall('HGET', entitiesKey, entity)
   if existingId then
-    job = loadJob(jobsKey, existingId)
+    job = records[existingId] or loadJob(jobsKey, existingId)
     if job and isActive(job) then id = existingId else job = nil end
   end
 
@@ -72,6 +75,7 @@ for i = 0, count - 1 do
     created = created + 1
     results[#results + 1] = {1, id, job}
   end
+  if id then records[id] = job end
 end
 
 if created > 0 then wakeWorkers(markerKey, 0) end

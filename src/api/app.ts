@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../config/config.js'
-import { formatValidationErrors, installErrorHandlers } from './error-handler.js'
+import { formatValidationErrors, installErrorHandlers, routerErrors } from './error-handler.js'
+import { installJsonParser } from './json-body.js'
 import authPlugin, { assertSafeExposure } from './plugins/auth.js'
 import queuePlugin from './plugins/queue.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
@@ -38,6 +39,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
     // A job id or entity id (up to 256 characters) in a path, even fully percent-encoded UTF-8;
     // longer ids get the schema's 400, not the router's 414.
     routerOptions: { maxParamLength: 256 * 12 },
+    frameworkErrors: routerErrors,
     ajv: {
       // Unknown fields are refused (a typo like "priorty" must not pass silently), not stripped.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false }
@@ -52,6 +54,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   }
   app.server.maxConnections = config.maxConnections
   installErrorHandlers(app)
+  installJsonParser(app)
   await app.register(authPlugin, { config })
   await app.register(swaggerPlugin)
   await app.register(queuePlugin, { config })

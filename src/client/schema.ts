@@ -418,7 +418,7 @@ export interface components {
         NewJob: {
             /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
             task: string;
-            /** @description The resource the job is about: one active job per entity. 1-256 characters, no control characters */
+            /** @description The resource the job is about: one active job per entity. 1-256 characters, no control characters or unpaired surrogates */
             entity_id: string;
             /** @description Positional arguments; default [] */
             args?: unknown[];
@@ -787,7 +787,34 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -846,6 +873,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -894,6 +930,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -904,6 +949,24 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -960,6 +1023,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -970,6 +1042,24 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1019,6 +1109,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1029,6 +1128,24 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1071,6 +1188,33 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1124,6 +1268,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1157,6 +1310,24 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1228,6 +1399,42 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1267,7 +1474,43 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1324,7 +1567,43 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1365,6 +1644,24 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

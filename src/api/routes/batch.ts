@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Priority } from '../../queue/job.js'
 import { BatchResponseSchema, NewJobBatchSchema } from '../schemas/batch.js'
-import { errorResponses, ref } from '../schemas/shared.js'
+import { bodyErrorResponses, errorResponses, ref } from '../schemas/shared.js'
 import { toNewJob } from './new-job.js'
 
 const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -12,7 +12,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Enqueue up to 1000 jobs in one request',
       description: 'One atomic script call for the whole batch. Each job gets its own outcome, with the same deduplication rules as POST /jobs; a later item for an entity sees the earlier ones.',
       body: ref(NewJobBatchSchema),
-      response: { 200: ref(BatchResponseSchema), ...errorResponses }
+      response: { 200: ref(BatchResponseSchema), ...errorResponses, ...bodyErrorResponses }
     }
   }, async (request) => {
     const jobs = request.body.jobs.map((job, i) => toNewJob(job, `body.jobs.${i}`))

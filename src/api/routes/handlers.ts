@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { HandlerHostNotAllowedError, HandlerNotFoundError, InvalidHandlerUrlError } from '../../queue/errors.js'
 import type { HandlerHosts } from '../../queue/handler-hosts.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerParamsSchema, HandlerSchema } from '../schemas/handler.js'
-import { ErrorSchema, errorResponses, ref } from '../schemas/shared.js'
+import { adminErrorResponses, bodyErrorResponses, ErrorSchema, ref } from '../schemas/shared.js'
 import { toHandlerView } from '../views.js'
 
 const DAY = 86_400_000
@@ -20,7 +20,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       description: 'Settings left out take their defaults. On creation (201) the answer carries the signing secret, shown only then.',
       params: HandlerParamsSchema,
       body: ref(HandlerBodySchema),
-      response: { 201: ref(CreatedHandlerSchema), 200: ref(HandlerSchema), ...errorResponses }
+      response: { 201: ref(CreatedHandlerSchema), 200: ref(HandlerSchema), ...adminErrorResponses, ...bodyErrorResponses }
     }
   }, async (request, reply) => {
     // The schema's `uri` format takes URLs the worker's WHATWG parser refuses (`http://`, port 99999)
@@ -41,7 +41,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       body: Type.Object({
         grace_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 * DAY, description: 'How long the old secrets are still sent; default 86400000 (a day)' }))
       }, { additionalProperties: false }),
-      response: { 200: ref(CreatedHandlerSchema), 404: ref(ErrorSchema), ...errorResponses }
+      response: { 200: ref(CreatedHandlerSchema), 404: ref(ErrorSchema), ...adminErrorResponses, ...bodyErrorResponses }
     },
     // The body is optional: `curl -X POST .../rotate-secret` takes the default grace.
     preValidation: async (request) => { request.body ??= {} }
@@ -56,7 +56,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       tags: ['handlers'],
       operationId: 'listHandlers',
       summary: 'List handlers',
-      response: { 200: Type.Object({ handlers: Type.Array(ref(HandlerSchema)) }), ...errorResponses }
+      response: { 200: Type.Object({ handlers: Type.Array(ref(HandlerSchema)) }), ...adminErrorResponses }
     }
   }, async () => ({ handlers: (await app.handlerStore.list()).map(toHandlerView) }))
 
@@ -66,7 +66,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       operationId: 'getHandler',
       summary: 'Read a handler (never its secret)',
       params: HandlerParamsSchema,
-      response: { 200: ref(HandlerSchema), 404: ref(ErrorSchema), ...errorResponses }
+      response: { 200: ref(HandlerSchema), 404: ref(ErrorSchema), ...adminErrorResponses }
     }
   }, async (request) => {
     const handler = await app.handlerStore.get(request.params.name)
@@ -81,7 +81,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       summary: 'Delete a handler',
       description: 'Jobs that still name it fail when they are dispatched.',
       params: HandlerParamsSchema,
-      response: { 204: Type.Null(), 404: ref(ErrorSchema), ...errorResponses }
+      response: { 204: Type.Null(), 404: ref(ErrorSchema), ...adminErrorResponses, ...bodyErrorResponses }
     }
   }, async (request, reply) => {
     if (!await app.handlerStore.delete(request.params.name)) throw new HandlerNotFoundError(request.params.name)

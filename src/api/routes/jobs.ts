@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { Priority } from '../../queue/job.js'
 import { toNewJob } from './new-job.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema } from '../schemas/job.js'
-import { ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
+import { bodyErrorResponses, ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
 import { toJobView } from '../views.js'
 
 const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,7 +19,8 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         200: ref(EnqueuedJobSchema),
         409: ref(ErrorSchema),
         422: ref(ErrorSchema),
-        ...errorResponses
+        ...errorResponses,
+        ...bodyErrorResponses
       }
     }
   }, async (request, reply) => {
@@ -58,7 +59,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'The job keeps its first-enqueue time: in its new priority it stands where it would have stood had it been enqueued there.',
       params: JobIdentParamsSchema,
       body: PriorityBodySchema,
-      response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses }
+      response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses, ...bodyErrorResponses }
     }
   }, async (request) => toJobView(await app.jobQueue.updatePriority(request.params.id, request.body.priority as Priority)))
 
@@ -69,7 +70,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Cancel a waiting job, or forget a finished one',
       description: 'A queued or scheduled job is cancelled and its entity is free again; a finished job is deleted. 409 while processing.',
       params: JobIdentParamsSchema,
-      response: { 204: Type.Null({ description: 'Cancelled or deleted' }), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses }
+      response: { 204: Type.Null({ description: 'Cancelled or deleted' }), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses, ...bodyErrorResponses }
     }
   }, async (request, reply) => {
     await app.jobQueue.cancel(request.params.id)
@@ -83,7 +84,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Put a failed job back in the queue',
       description: 'Queued again at its priority and first-enqueue place, with a fresh allowance of attempts.',
       params: JobIdentParamsSchema,
-      response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses }
+      response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses, ...bodyErrorResponses }
     }
   }, async (request) => toJobView(await app.jobQueue.retry(request.params.id)))
 }

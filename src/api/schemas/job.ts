@@ -52,8 +52,10 @@ export const TaskNameSchema = Type.String({
 export const EntityIdSchema = Type.String({
   minLength: 1,
   maxLength: 256,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-  description: 'The resource the job is about: one active job per entity. 1-256 characters, no control characters'
+  // Unpaired surrogates (JSON can write them as \udxxx escapes) are refused: UTF-8 cannot carry them, so Redis
+  // would store U+FFFD and distinct entity ids would become the same entity.
+  pattern: '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$',
+  description: 'The resource the job is about: one active job per entity. 1-256 characters, no control characters or unpaired surrogates'
 })
 
 export const NewJobSchema = Type.Object({

@@ -22,7 +22,18 @@ export const ErrorSchema = Type.Object({
 
 export const errorResponses = {
   400: ref(ErrorSchema),
+  // without a valid bearer key, when JOBQ_API_KEYS or JOBQ_ADMIN_KEYS are set
+  401: ref(ErrorSchema),
   503: ref(ErrorSchema)
+}
+
+/** Routes that only admin keys may use answer a client key with 403. */
+export const adminErrorResponses = { ...errorResponses, 403: ref(ErrorSchema) }
+
+/** Every method but GET carries a body, which Fastify reads before the route runs: too large, or not JSON. */
+export const bodyErrorResponses = {
+  413: ref(ErrorSchema),
+  415: ref(ErrorSchema)
 }
 
 /** A job_id or an entity_id: every route that names a job accepts either. */
