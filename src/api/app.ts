@@ -10,6 +10,7 @@ import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
 import jobRoutes from './routes/jobs.js'
 import batchRoutes from './routes/batch.js'
+import { jobLimits } from './routes/new-job.js'
 import queueRoutes from './routes/queue.js'
 import handlerRoutes from './routes/handlers.js'
 import healthRoutes from './routes/health.js'
@@ -61,9 +62,9 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(rateLimitPlugin, { config })
   await app.register(healthRoutes)
   await app.register(metricsRoutes)
-  await app.register(jobRoutes, { prefix: '/jobs' })
-  await app.register(batchRoutes, { prefix: '/jobs' })
-  await app.register(queueRoutes, { prefix: '/queue' })
+  await app.register(jobRoutes, { prefix: '/jobs', limits: jobLimits(config) })
+  await app.register(batchRoutes, { prefix: '/jobs', limits: jobLimits(config) })
+  await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts: new HandlerHosts(config.handlerHosts) })
   return app
 }

@@ -123,6 +123,13 @@ function parseValue (setting: Setting, raw: string, source: string): string | nu
     }
     case 'string':
       if (type.pattern && !type.pattern.test(raw)) throw new ConfigError(`${source}: "${shown(setting, raw)}" is not ${type.hint ?? type.pattern}`)
+      if (type.regex) {
+        try {
+          RegExp(raw, 'u')
+        } catch (err) {
+          throw new ConfigError(`${source}: not a regular expression (${(err as Error).message})`)
+        }
+      }
       return raw
     case 'list': {
       const items = raw.split(',').map((item) => item.trim()).filter(Boolean)

@@ -4,7 +4,7 @@
  */
 export type SettingType =
   | { kind: 'int', min: number, max: number }
-  | { kind: 'string', pattern?: RegExp, hint?: string }
+  | { kind: 'string', pattern?: RegExp, hint?: string, regex?: boolean }
   | { kind: 'url', protocols: string[] }
   | { kind: 'enum', values: string[] }
   | { kind: 'bool' }
@@ -37,6 +37,12 @@ export const SETTINGS = [
   { env: 'JOBQ_ALLOW_UNAUTHENTICATED', key: 'allowUnauthenticated', type: { kind: 'bool' }, default: false, for: ['api'], description: 'Serve without keys on a non-loopback HOST (otherwise the API refuses to start).' },
   { env: 'JOBQ_HANDLER_HOSTS', key: 'handlerHosts', type: { kind: 'list', pattern: /^(\*\.)?[A-Za-z0-9.:[\]-]+(\/\d{1,3})?$/, hint: 'a host name, *.domain, an IP address or a CIDR' }, default: '', for: both, description: 'Comma-separated hosts handler URLs may point at (names, *.wildcards, IPs, CIDRs); empty allows any.' },
   { env: 'JOBQ_BODY_LIMIT', key: 'bodyLimit', type: int(1024, 64 * 1024 * 1024), default: 1024 * 1024, for: ['api'], description: 'Largest request body in bytes (413 above it).' },
+  { env: 'JOBQ_MAX_ENTITY_ID_LENGTH', key: 'maxEntityIdLength', type: int(1, 256), default: 256, for: ['api'], description: 'Longest entity_id in characters (256 at most).' },
+  { env: 'JOBQ_ENTITY_ID_PATTERN', key: 'entityIdPattern', type: { kind: 'string', regex: true }, default: '', for: ['api'], description: 'A regular expression every entity_id must match, e.g. ^[A-Za-z0-9_-]+$ (control characters are always refused).' },
+  { env: 'JOBQ_TASK_PATTERN', key: 'taskPattern', type: { kind: 'string', regex: true }, default: '', for: ['api'], description: 'A regular expression task (handler) names must match, on top of the built-in 1-128 of A-Z a-z 0-9 _ . : -.' },
+  { env: 'JOBQ_MAX_ARGS_BYTES', key: 'maxArgsBytes', type: int(2, 64 * 1024 * 1024), default: 65_536, for: ['api'], description: 'Largest args, kwargs and metadata of a job, each, as JSON bytes.' },
+  { env: 'JOBQ_MAX_JSON_DEPTH', key: 'maxJsonDepth', type: int(1, 1000), default: 100, for: ['api'], description: 'How deep args, kwargs and metadata may nest arrays and objects.' },
+  { env: 'JOBQ_MAX_PAGE_SIZE', key: 'maxPageSize', type: int(1, 1000), default: 1000, for: ['api'], description: 'Largest page of GET /queue?list= (1000 at most).' },
   { env: 'JOBQ_RATE_LIMIT', key: 'rateLimit', type: int(0, 1_000_000), default: 0, for: ['api'], description: 'Requests per minute per bearer key (per client address without keys), shared by all API processes through Redis; 0 turns it off. Over it: 429 with Retry-After.' },
   { env: 'JOBQ_REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', type: int(1000, 600_000), default: 30_000, for: ['api'], description: 'Longest time a client may take to send a whole request (slow clients are cut off).' },
   { env: 'JOBQ_HEADERS_TIMEOUT_MS', key: 'headersTimeoutMs', type: int(1000, 600_000), default: 10_000, for: ['api'], description: 'Longest time a client may take to send its request headers.' },

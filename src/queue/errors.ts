@@ -22,8 +22,9 @@ export const InvalidHandlerUrlError = createError<[string]>(
   'JQ_ERR_INVALID_HANDLER_URL', 'body.url: %s is not an http(s) URL with a valid host and port', 400)
 export const HandlerHostNotAllowedError = createError<[string]>(
   'JQ_ERR_HANDLER_HOST_NOT_ALLOWED', 'body.url: host %s is not allowed by JOBQ_HANDLER_HOSTS', 400)
+export const LimitExceededError = createError<[string]>('JQ_ERR_LIMIT_EXCEEDED', '%s', 400)
 export const NestedTooDeepError = createError<[string, number]>(
-  'JQ_ERR_NESTED_TOO_DEEP', '%s: nests arrays and objects more than %d levels deep', 400)
+  'JQ_ERR_NESTED_TOO_DEEP', '%s: nests arrays and objects more than %d levels deep (JOBQ_MAX_JSON_DEPTH)', 400)
 export const InvalidCursorError = createError(
   'JQ_ERR_INVALID_CURSOR', 'cursor: not a cursor this API returned', 400)
 export const RedisUnavailableError = createError<[string]>(

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Priority } from '../../queue/job.js'
 import { BatchResponseSchema, NewJobBatchSchema } from '../schemas/batch.js'
 import { bodyErrorResponses, errorResponses, ref } from '../schemas/shared.js'
-import { toNewJob } from './new-job.js'
+import { toNewJob, type JobLimits } from './new-job.js'
 
-const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const batchRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, { limits }) => {
   app.post('/batch', {
     schema: {
       tags: ['jobs'],
@@ -15,7 +15,7 @@ const batchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(BatchResponseSchema), ...errorResponses, ...bodyErrorResponses }
     }
   }, async (request) => {
-    const jobs = request.body.jobs.map((job, i) => toNewJob(job, `body.jobs.${i}`))
+    const jobs = request.body.jobs.map((job, i) => toNewJob(job, limits, `body.jobs.${i}`))
     const results = await app.jobQueue.enqueueMany(jobs)
     for (const { outcome } of results) app.metrics.enqueueOutcomes.inc({ outcome })
     return {

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Priority } from '../../queue/job.js'
-import { toNewJob } from './new-job.js'
+import { toNewJob, type JobLimits } from './new-job.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema } from '../schemas/job.js'
 import { bodyErrorResponses, ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
 import { toJobView } from '../views.js'
 
-const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, { limits }) => {
   app.post('', {
     schema: {
       tags: ['jobs'],
@@ -24,7 +24,7 @@ const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const { outcome, job } = await app.jobQueue.enqueue(toNewJob(request.body))
+    const { outcome, job } = await app.jobQueue.enqueue(toNewJob(request.body, limits))
     app.metrics.enqueueOutcomes.inc({ outcome })
     request.log.info({ job_id: job.job_id, entity_id: job.entity_id, outcome }, 'enqueue')
     if (outcome === 'processing') {

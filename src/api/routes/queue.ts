@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { QueueQuerySchema, QueueSchema } from '../schemas/queue.js'
 import { errorResponses, ref } from '../schemas/shared.js'
 import { toJobView } from '../views.js'
+import { LimitExceededError } from '../../queue/errors.js'
 
-const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const queueRoutes: FastifyPluginAsyncTypebox<{ maxPageSize: number }> = async (app, { maxPageSize }) => {
   app.get('', {
     schema: {
       tags: ['queue'],
@@ -22,7 +23,8 @@ const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       uptime_seconds: Math.floor(process.uptime())
     }
     if (!list) return body
-    const page = await app.jobQueue.list(list, cursor, limit ?? 100)
+    if ((limit ?? 0) > maxPageSize) throw new LimitExceededError(`querystring.limit: at most ${maxPageSize} (JOBQ_MAX_PAGE_SIZE)`)
+    const page = await app.jobQueue.list(list, cursor, limit ?? Math.min(100, maxPageSize))
     return { ...body, jobs: page.jobs.map(toJobView), next_cursor: page.next_cursor }
   })
 }
