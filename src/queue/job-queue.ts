@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import type { Config } from '../config/config.js'
 import { errorFromScriptCode, InvalidCursorError } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
 import { queueKeys, type QueueKeys } from './keys.js'
@@ -47,6 +48,17 @@ export interface JobQueueOptions {
   clock?: () => number
   /** Told of every Redis call that fails for want of Redis (for metrics). */
   onRedisError?: (err: Error) => void
+}
+
+/** The queue a process's configuration names, on a client of its own; both processes build it here. */
+export function jobQueueFromConfig (config: Config, redis: Redis, onRedisError?: (err: Error) => void): JobQueue {
+  return new JobQueue({
+    redis,
+    queue: config.queue,
+    completedRetentionMs: config.completedRetentionMs,
+    failedRetentionMs: config.failedRetentionMs,
+    onRedisError
+  })
 }
 
 const OUTCOMES: Record<number, EnqueueOutcome> = { 1: 'created', 2: 'priority_raised', 3: 'exists', 4: 'processing' }

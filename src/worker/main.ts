@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import type { Config } from '../config/config.js'
 import { loggerOptions } from '../config/logger.js'
 import { createRedis } from '../queue/redis.js'
-import { JobQueue } from '../queue/job-queue.js'
+import { jobQueueFromConfig } from '../queue/job-queue.js'
 import { Worker } from './worker.js'
 import { HandlerHosts } from '../queue/handler-hosts.js'
 import { superviseWorkers } from './supervisor.js'
@@ -22,13 +22,7 @@ async function runWorker (config: Config): Promise<void> {
   const redis = createRedis(config.redisUrl)
   const blockingRedis = createRedis(config.redisUrl, { blocking: true })
   const metrics = createWorkerMetrics(config.queue)
-  const queue = new JobQueue({
-    redis,
-    queue: config.queue,
-    completedRetentionMs: config.completedRetentionMs,
-    failedRetentionMs: config.failedRetentionMs,
-    onRedisError: () => metrics.redisErrors.inc()
-  })
+  const queue = jobQueueFromConfig(config, redis, () => metrics.redisErrors.inc())
   const worker = new Worker({
     queue,
     blockingRedis,

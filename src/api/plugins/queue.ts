@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/config.js'
 import { createRedis } from '../../queue/redis.js'
-import { JobQueue } from '../../queue/job-queue.js'
+import { jobQueueFromConfig, type JobQueue } from '../../queue/job-queue.js'
 import { HandlerStore } from '../../queue/handler-store.js'
 import { createApiMetrics, type ApiMetrics } from '../../metrics/api-metrics.js'
 
@@ -21,13 +21,7 @@ declare module 'fastify' {
 async function queuePlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   const redis = createRedis(config.redisUrl)
   const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
-  const jobQueue = new JobQueue({
-    redis,
-    queue: config.queue,
-    completedRetentionMs: config.completedRetentionMs,
-    failedRetentionMs: config.failedRetentionMs,
-    onRedisError: () => metrics.redisErrors.inc()
-  })
+  const jobQueue = jobQueueFromConfig(config, redis, () => metrics.redisErrors.inc())
   app.decorate('jobQueue', jobQueue)
   app.decorate('metrics', metrics)
   app.decorate('handlerStore', new HandlerStore(redis, jobQueue.keys))
