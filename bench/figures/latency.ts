@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Queue } from 'bullmq'
+import { Pool } from 'undici'
+import { bar, inTurn, type Ctx, type Figure } from '../lib/context.js'
+import { log } from '../lib/log.js'
+import { jobBody, LATENCY_TASK, type JobBody } from '../lib/payload.js'
+import { freePort, type Child } from '../lib/procs.js'
+import { percentile, summarize } from '../lib/stats.js'
+
+const IDLE_GAP_MS = 20
+
+/**
+ * Figure 4: idle latency. One job at a time, from the moment the enqueue leaves the client to the
+ * moment the handler sees the callback's request. Client and handler share this process (one
+ * clock); the worker is a separate process. JobQ: POST /jobs over HTTP -> API -> Redis -> worker
+ * -> handler. BullMQ: queue.add in this process -> Redis -> Worker process -> the same handler.
+ * After each job the queue idles for 20 ms, so every worker is back in its blocking wait.
+ */
+export async function idleLatency (ctx: Ctx): Promise<Figure> {
+  const { opts, redis } = ctx
+  const figure: Figure = { id: '4', title: `Idle latency: ${opts.latencyJobs.toLocaleString('en-US')} single jobs one at a time, enqueue leaves the client -> handler receives the callback`, rows: [], bars: [], notes: [], cpu: [] }
+  const waiting = new Map<string, (t: number) => void>()
+  const handler: Server = createServer((req, res) => {
+    const t = performance.now()
+    const id = decodeURIComponent(String(req.headers['jobq-entity-id'] ?? req.headers['bench-entity-id'] ?? ''))
+    waiting.get(id)?.(t)
+    waiting.delete(id)
+    req.resume()
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json')
+      res.end('{}')
+    })
+  })
+  const port = await freePort()
+  await new Promise<void>((resolve) => handler.listen(port, '127.0.0.1', resolve))
+  const handlerUrl = `http://127.0.0.1:${port}/`
+  const pool = new Pool(ctx.api.url, { connections: 1, keepAliveTimeout: 30_000 })
+  const connection = { host: '127.0.0.1', port: redis.port }
+
+  const measure = async (n: number, tag: string, send: (body: JobBody) => Promise<void>) => {
+    const total: number[] = []
+    const ack: number[] = []
+    for (let i = 0; i < n; i++) {
+      const body = jobBody(`${tag}-${i}`, 1, LATENCY_TASK)
+      const received = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`job ${body.entity_id} never reached the handler`)), 10_000)
+        waiting.set(body.entity_id, (t) => { clearTimeout(timer); resolve(t) })
+      })
+      const t0 = performance.now()
+      await send(body)
+      ack.push(performance.now() - t0)
+      total.push(await received - t0)
+      await sleep(IDLE_GAP_MS)
+    }
+    return { total, ack }
+  }
+  const contenders = [{
+    key: 'jobq',
+    label: 'JobQ: POST /jobs -> API -> worker -> handler',
+    start: async (): Promise<{ worker: Child, send: (b: JobBody) => Promise<void>, close: () => Promise<void> }> => {
+      await ctx.registerHandlers(ctx.api, handlerUrl)
+      return {
+        worker: ctx.startWorker(),
+        send: async (body) => {
+          const res = await pool.request({ path: '/jobs', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+          await res.body.text()
+          if (res.statusCode !== 201) throw new Error(`POST /jobs answered ${res.statusCode}`)
+        },
+        close: async () => {}
+      }
+    }
+  }, {
+    key: 'bullmq',
+    label: 'BullMQ: queue.add -> Worker -> handler',
+    start: async () => {
+      const queue = new Queue<JobBody>(`latency-${Date.now()}`, { connection })
+      await queue.waitUntilReady()
+      const worker = ctx.procs.start('bullmq-worker', process.execPath, ['--import', 'tsx', 'bench/servers/peer-worker.ts',
+        'bullmq', queue.name, String(opts.concurrency), handlerUrl], { cwd: ctx.root, env: { ...process.env, REDIS_URL: redis.url } })
+      await worker.waitForLine(/^ready/, 20_000)
+      return {
+        worker,
+        send: async (body: JobBody) => { await queue.add(body.task, body) },
+        close: async () => { await queue.close() }
+      }
+    }
+  }]
+
+  const samples: Record<string, { p50: number[], p90: number[], p99: number[], max: number[], ack50: number[] }> = {}
+  try {
+    for (let round = 0; round < opts.latencyRounds; round++) {
+      for (const c of inTurn(contenders, round)) {
+        log(`figure 4: ${c.label} (round ${round + 1}/${opts.latencyRounds})`)
+        await redis.flush()
+        const { worker, send, close } = await c.start()
+        try {
+          // The first warm-up job also waits for the worker process to start.
+          await measure(opts.latencyWarmup, `w${round}`, send)
+          const { total, ack } = await measure(opts.latencyJobs, `l${round}`, send)
+          const s = samples[c.key] ??= { p50: [], p90: [], p99: [], max: [], ack50: [] }
+          s.p50.push(percentile(total, 50))
+          s.p90.push(percentile(total, 90))
+          s.p99.push(percentile(total, 99))
+          s.max.push(Math.max(...total))
+          s.ack50.push(percentile(ack, 50))
+        } finally {
+          await ctx.procs.stop(worker)
+          await close()
+        }
+      }
+    }
+  } finally {
+    await pool.close()
+    handler.closeAllConnections()
+    await new Promise((resolve) => handler.close(resolve))
+  }
+  for (const c of contenders) {
+    const s = samples[c.key]
+    figure.rows.push({ key: `${c.key}_p50`, label: `${c.label}: p50`, unit: 'ms', summary: summarize(s.p50) })
+    figure.rows.push({ key: `${c.key}_p90`, label: `${c.label}: p90`, unit: 'ms', summary: summarize(s.p90) })
+    figure.rows.push({ key: `${c.key}_p99`, label: `${c.label}: p99`, unit: 'ms', summary: summarize(s.p99) })
+    figure.rows.push({ key: `${c.key}_max`, label: `${c.label}: max`, unit: 'ms', summary: summarize(s.max) })
+    figure.rows.push({ key: `${c.key}_ack`, label: `${c.label}: enqueue call alone (request to answer), p50`, unit: 'ms', summary: summarize(s.ack50) })
+  }
+  figure.bars.push(bar(figure.rows, '4', 'JobQ p50 ÷ BullMQ p50', 'jobq_p50', 'bullmq_p50', '<=', 1.0))
+  figure.notes.push(`${opts.latencyWarmup} warm-up jobs per round; ${IDLE_GAP_MS} ms idle after each job; worker concurrency ${opts.concurrency}; BullMQ jobs added without options (its plain wait list).`)
+  return figure
+}
