@@ -4,8 +4,13 @@ import type { JobView } from './schemas/job.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
-/** The public face of a job: the caller's JSON parsed back, times in ISO 8601, the lease left out. */
-export function toJobView (job: JobRecord): JobView {
+type CallerJson = Pick<JobView, 'args' | 'kwargs' | 'metadata'>
+
+/**
+ * The public face of a job: the caller's JSON parsed back, times in ISO 8601, the lease left out.
+ * A job just created from a request body can pass that body's values and skip parsing them again.
+ */
+export function toJobView (job: JobRecord, caller?: CallerJson): JobView {
   return {
     job_id: job.job_id,
     entity_id: job.entity_id,
@@ -14,9 +19,9 @@ export function toJobView (job: JobRecord): JobView {
     priority: job.priority,
     position_in_queue: job.position_in_queue,
     position_in_priority: job.position_in_priority,
-    args: JSON.parse(job.args),
-    kwargs: JSON.parse(job.kwargs),
-    metadata: JSON.parse(job.metadata),
+    args: caller ? caller.args : JSON.parse(job.args),
+    kwargs: caller ? caller.kwargs : JSON.parse(job.kwargs),
+    metadata: caller ? caller.metadata : JSON.parse(job.metadata),
     attempts: job.attempts,
     queued_at: new Date(job.queued_at).toISOString(),
     priority_updated_at: iso(job.priority_updated_at),

@@ -170,7 +170,7 @@ export class Worker {
         dispatcher: this.agent,
         resultLimit: this.options.resultLimit,
         userAgent: this.options.userAgent ?? 'jobq',
-        signal: flight.abort.signal
+        controller: flight.abort
       })
       const seconds = (performance.now() - started) / 1000
       metrics?.dispatchDuration.observe({ handler: job.task, result: result.outcome }, seconds)

@@ -37,7 +37,9 @@ const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, 
         outcome
       })
     }
-    return reply.code(outcome === 'created' ? 201 : 200).send({ ...toJobView(job), outcome })
+    if (outcome !== 'created') return reply.code(200).send({ ...toJobView(job), outcome })
+    const { args = [], kwargs = {}, metadata = {} } = request.body
+    return reply.code(201).send({ ...toJobView(job, { args, kwargs, metadata }), outcome })
   })
 
   app.get('/:id', {

@@ -25,7 +25,7 @@ const queueRoutes: FastifyPluginAsyncTypebox<{ maxPageSize: number }> = async (a
     if (!list) return body
     if ((limit ?? 0) > maxPageSize) throw new LimitExceededError(`querystring.limit: at most ${maxPageSize} (JOBQ_MAX_PAGE_SIZE)`)
     const page = await app.jobQueue.list(list, cursor, limit ?? Math.min(100, maxPageSize))
-    return { ...body, jobs: page.jobs.map(toJobView), next_cursor: page.next_cursor }
+    return { ...body, jobs: page.jobs.map((job) => toJobView(job)), next_cursor: page.next_cursor }
   })
 }
 
