@@ -832,6 +832,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -883,6 +892,15 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -967,6 +985,15 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1068,6 +1095,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1154,6 +1190,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1223,6 +1268,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1269,6 +1323,15 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1337,6 +1400,15 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1435,6 +1507,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1511,6 +1592,15 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1612,6 +1702,15 @@ export interface operations {
                 };
             };
             /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1662,6 +1761,15 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

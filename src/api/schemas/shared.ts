@@ -24,6 +24,8 @@ export const errorResponses = {
   400: ref(ErrorSchema),
   // without a valid bearer key, when JOBQ_API_KEYS or JOBQ_ADMIN_KEYS are set
   401: ref(ErrorSchema),
+  // over JOBQ_RATE_LIMIT, with Retry-After
+  429: ref(ErrorSchema),
   503: ref(ErrorSchema)
 }
 
