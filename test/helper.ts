@@ -156,3 +156,25 @@ export async function snapshotQueue (client: Redis, queue: string): Promise<Reco
   for (const key of keys) snapshot[key] = (await client.dumpBuffer(key))?.toString('hex') ?? ''
   return snapshot
 }
+
+/**
+ * Polls `probe` until it returns something other than undefined/false; fails at the deadline, or
+ * at once when `abort` says so (a process the test waits on has died).
+ */
+export async function waitFor<T> (what: string, probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000, intervalMs = 20, abort: () => boolean = () => false): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const value = await probe()
+      if (value !== undefined && value !== false) return value
+    } catch (err) {
+      last = err
+    }
+    if (abort() || performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    }
+    await sleep(intervalMs)
+  }
+}

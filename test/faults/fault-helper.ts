@@ -4,14 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { setTimeout as sleep } from 'node:timers/promises'
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { Agent, request, type Dispatcher } from 'undici'
 import { Redis } from 'ioredis'
 import { JobQueue } from '../../src/queue/job-queue.js'
 import { defineScripts } from '../../src/queue/scripts.js'
-import { freePort, type Cleanup } from '../helper.js'
+import { freePort, waitFor, type Cleanup } from '../helper.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 const RESULTS = join(import.meta.dirname, 'results')
@@ -387,24 +386,7 @@ export function report (t: TestContext, figures: Figures): void {
 // ---------------------------------------------------------------------------------------------
 // Small tools
 
-/** Polls `probe` until it returns something other than undefined/false; fails at the deadline or when `abort` says so. */
-export async function waitFor<T> (what: string, probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number, intervalMs = 50, abort: () => boolean = () => false): Promise<T> {
-  const deadline = performance.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined && value !== false) return value
-    } catch (err) {
-      last = err
-    }
-    if (abort() || performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
-    }
-    await sleep(intervalMs)
-  }
-}
+export { waitFor }
 
 /** Runs `fn` over `items`, at most `parallel` at once. */
 export async function mapPool<T> (items: T[], parallel: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {

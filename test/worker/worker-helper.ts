@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
+import { waitFor } from '../helper.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 
@@ -228,22 +229,7 @@ export async function startWorker (t: After, options: WorkerProcessOptions): Pro
   return worker
 }
 
-/** Polls `probe` until it returns something other than undefined/false, or fails at the deadline. */
-export async function waitFor<T> (what: string, probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000, intervalMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined && value !== false) return value
-    } catch (err) {
-      last = err
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
-    await sleep(intervalMs)
-  }
-}
+export { waitFor }
 
 /** A job as GET /jobs/{id} shows it. */
 export interface JobView {
