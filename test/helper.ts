@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -10,18 +9,9 @@ import { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../src/config/config.js'
 import { buildApp } from '../src/api/app.js'
+import { freePort } from './free-port.js'
 
-/** A free TCP port on 127.0.0.1 (the OS picks; we close and hand it over). */
-export async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { freePort }
 
 /** What startRedis and buildTestApp need from a test: somewhere to register their cleanup. */
 export interface Cleanup {
