@@ -4,10 +4,9 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { createServer as createHttpServer } from 'node:http'
 import { createServer as createTcpServer, type Socket } from 'node:net'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError, loadClientConfig, loadConfig } from '../src/config/config.js'
-import { buildTestApp, freePort, sharedRedis, uniqueQueueName, type Cleanup } from './helper.js'
+import { buildTestApp, freePort, sharedRedis, uniqueQueueName, waitFor, type Cleanup } from './helper.js'
 
 /**
  * The client commands of `jobq`, run as the BUILT executable (`npm run build` first) against a real
@@ -51,14 +50,6 @@ function start (args: string[], env: Record<string, string> = {}, command = proc
 /** Runs the built jobq to its end. Never spawnSync: the API that answers it runs in this process. */
 function jobq (args: string[], env: Record<string, string> = {}): Promise<Run> {
   return start(args, env).done
-}
-
-async function waitFor (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!await check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(25)
-  }
 }
 
 /** Name/value lines (`jobq status`) as a map; also checks that the values form one aligned column. */
@@ -512,7 +503,9 @@ describe('jobq client commands (built binary against a real API)', () => {
         const api = await startApi(t)
         const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`
         // script(1) runs the command on a pseudo-terminal; a ^C written to it reaches jobq as SIGINT.
-        const watch = start([], api.env, 'script', ['-qfec', `${quote(process.execPath)} ${quote(CLI)} queue --watch --interval 150`, '/dev/null'])
+        // It runs it through $SHELL -c: `exec` keeps that shell out of the terminal's process group,
+        // where dash (CI's /bin/sh) would die of the same SIGINT and make script exit 130.
+        const watch = start([], api.env, 'script', ['-qfec', `exec ${quote(process.execPath)} ${quote(CLI)} queue --watch --interval 150`, '/dev/null'])
         t.after(() => watch.child.kill('SIGKILL'))
         await waitFor('two refreshes', () => (watch.out().match(/STATE/g) ?? []).length >= 2)
         const out = watch.out()
@@ -521,7 +514,7 @@ describe('jobq client commands (built binary against a real API)', () => {
         assert.doesNotMatch(out, /^--- /m)
         watch.child.stdin!.write('\x03')
         const res = await watch.done
-        assert.equal(res.status, 0, res.stdout.slice(-300))
+        assert.equal(res.status, 0, `status ${res.status} signal ${res.signal}: ${JSON.stringify(res.stdout.slice(-200))}`)
         assert.match(res.stdout, /\x1b\[\?25h/, 'cursor shown again') // eslint-disable-line no-control-regex
       })
 
