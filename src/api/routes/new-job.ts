@@ -29,21 +29,33 @@ export function jobLimits (config: Config): JobLimits {
   }
 }
 
-/** Whether a parsed JSON value nests arrays and objects more than `max` levels; iterative, so any depth is safe. */
-export function nestedDeeperThan (value: unknown, max: number): boolean {
-  const pending: Array<[unknown, number]> = [[value, 1]]
-  while (pending.length > 0) {
-    const [item, depth] = pending.pop() as [unknown, number]
-    if (item === null || typeof item !== 'object') continue
-    if (depth > max) return true
-    for (const child of Object.values(item)) pending.push([child, depth + 1])
+/**
+ * Whether a parsed JSON value nests arrays and objects more than `max` levels. Recursion stops at
+ * max + 1 levels (max is at most 1000), so any input depth is safe; no allocation on the hot path.
+ */
+export function nestedDeeperThan (value: unknown, max: number, depth = 1): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (depth > max) return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestedDeeperThan(item, max, depth + 1)) return true
+    return false
   }
+  const record = value as Record<string, unknown>
+  for (const key in record) if (nestedDeeperThan(record[key], max, depth + 1)) return true
+  return false
+}
+
+/** Characters (code points) in `text`, without building an array when its UTF-16 length settles it. */
+function longerThan (text: string, max: number): boolean {
+  if (text.length <= max) return false
+  let count = 0
+  for (const _ of text) if (++count > max) return true // eslint-disable-line @typescript-eslint/no-unused-vars
   return false
 }
 
 /** A validated request body as the queue takes it: limits checked, defaults filled, the caller's JSON as text. */
 export function toNewJob (body: NewJobBody, limits: JobLimits, path = 'body'): NewJob {
-  if ([...body.entity_id].length > limits.maxEntityIdLength) {
+  if (longerThan(body.entity_id, limits.maxEntityIdLength)) {
     throw new LimitExceededError(`${path}.entity_id: longer than ${limits.maxEntityIdLength} characters (JOBQ_MAX_ENTITY_ID_LENGTH)`)
   }
   if (limits.entityIdPattern && !limits.entityIdPattern.test(body.entity_id)) {
@@ -58,7 +70,8 @@ export function toNewJob (body: NewJobBody, limits: JobLimits, path = 'body'): N
     if (value === undefined) continue
     if (nestedDeeperThan(value, limits.maxJsonDepth)) throw new NestedTooDeepError(`${path}.${field}`, limits.maxJsonDepth)
     json[field] = JSON.stringify(value)
-    if (Buffer.byteLength(json[field]) > limits.maxArgsBytes) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: short texts need no count.
+    if (json[field].length * 3 > limits.maxArgsBytes && Buffer.byteLength(json[field]) > limits.maxArgsBytes) {
       throw new LimitExceededError(`${path}.${field}: larger than ${limits.maxArgsBytes} bytes of JSON (JOBQ_MAX_ARGS_BYTES)`)
     }
   }
