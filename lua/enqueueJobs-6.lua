@@ -24,19 +24,23 @@ local records = {}
 local results = {}
 local created = 0
 
-local function newJobId(seq)
-  local digits = '0123456789abcdefghijklmnopqrstuvwxyz'
-  local function base36(n, width)
-    local s = ''
-    for _ = 1, width do
-      local d = n % 36
-      s = string.sub(digits, d + 1, d + 1) .. s
-      n = (n - d) / 36
-    end
-    return s
+-- Base 62 with its digits in ASCII order, so ids sort by time as byte strings (as Redis orders them).
+local DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+local function base62(n, width)
+  local s = ''
+  for _ = 1, width do
+    local d = n % 62
+    s = string.sub(DIGITS, d + 1, d + 1) .. s
+    n = (n - d) / 62
   end
-  -- 9 digits of milliseconds keep ids in time order until the year 5188; the sequence makes them unique.
-  return base36(now, 9) .. base36(seq % 78364164096, 7)
+  return s
+end
+
+-- 12 characters: 7 digits of milliseconds keep ids in time order until the year 2081; 5 of the
+-- sequence make them unique (two ids of one millisecond are 62^5 enqueues apart at the least).
+local function newJobId(seq)
+  return base62(now, 7) .. base62(seq % 916132832, 5)
 end
 
 for i = 0, count - 1 do

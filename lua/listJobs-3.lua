@@ -14,11 +14,21 @@ local setKey, jobsKey, queuedKey = KEYS[1], KEYS[2], KEYS[3]
 local limit = tonumber(ARGV[3])
 local page = {}
 
+-- Whether a sorts after b as Redis orders members of one score: by bytes. Lua's `>` on strings
+-- follows the server's locale (strcoll), which may fold the case of mixed-case job ids.
+local function after(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
+end
+
 -- Members sharing the cursor's score come in lexical order; take those after the cursor's member.
 if ARGV[1] ~= '' then
   local same = rcall('ZRANGEBYSCORE', setKey, ARGV[1], ARGV[1], 'WITHSCORES')
   for i = 1, #same, 2 do
-    if #page / 2 < limit and same[i] > ARGV[2] then
+    if #page / 2 < limit and after(same[i], ARGV[2]) then
       page[#page + 1] = same[i]
       page[#page + 1] = same[i + 1]
     end
@@ -36,7 +46,7 @@ local reply = {false, false}
 if #page / 2 == limit then
   local more = rcall('ZRANGEBYSCORE', setKey, '(' .. page[#page], '+inf', 'LIMIT', 0, 1)
   local sameScoreAfter = rcall('ZRANGEBYSCORE', setKey, page[#page], page[#page])
-  if #more > 0 or sameScoreAfter[#sameScoreAfter] > page[#page - 1] then
+  if #more > 0 or after(sameScoreAfter[#sameScoreAfter], page[#page - 1]) then
     reply[1], reply[2] = page[#page], page[#page - 1]
   end
 end

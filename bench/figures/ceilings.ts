@@ -69,7 +69,7 @@ export async function ceilings (ctx: Ctx): Promise<Figure> {
   figure.rows.push({ key: 'evalsha_p16', label: 'redis-benchmark EVALSHA enqueueJobs, -c 50, -P 16', unit: 'calls/s', summary: summarize(p16) })
   figure.rows.push({ key: 'evalsha_p1_p99', label: 'redis-benchmark EVALSHA enqueueJobs, no pipelining: p99', unit: 'ms', summary: summarize(p99[1]) })
 
-  const body = JSON.stringify({ job_id: '0mwzob05p0000001', entity_id: 'e-000001', task: TASK, args: JSON.parse(ARGS_JSON), kwargs: KWARGS, priority: 2, attempt: 1, metadata: {} })
+  const body = JSON.stringify({ job_id: 'VcDtytp00001', entity_id: 'e-000001', task: TASK, args: JSON.parse(ARGS_JSON), kwargs: KWARGS, priority: 2, attempt: 1, metadata: {} })
   const loop: number[] = []
   const loopP99: number[] = []
   const floor: number[] = []

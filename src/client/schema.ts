@@ -269,7 +269,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "job_id": "0mwzpelkr0000001",
+         *       "job_id": "VcE1jTf00001",
          *       "entity_id": "user-42",
          *       "task": "email.send",
          *       "status": "queued",
@@ -334,7 +334,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "job_id": "0mwzpelkr0000001",
+         *       "job_id": "VcE1jTf00001",
          *       "entity_id": "user-42",
          *       "task": "email.send",
          *       "status": "queued",
@@ -612,7 +612,7 @@ export interface components {
         /**
          * @example {
          *       "outcome": "created",
-         *       "job_id": "0mwzpelkr0000001",
+         *       "job_id": "VcE1jTf00001",
          *       "status": "queued",
          *       "priority": 2,
          *       "position_in_queue": 3
@@ -633,7 +633,7 @@ export interface components {
          *       "results": [
          *         {
          *           "outcome": "created",
-         *           "job_id": "0mwzpelkr0000001",
+         *           "job_id": "VcE1jTf00001",
          *           "status": "queued",
          *           "priority": 2,
          *           "position_in_queue": 3

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, type Cleanup } from '../helper.js'
@@ -33,7 +34,7 @@ describe('POST /jobs', () => {
     const res = await post(app, { task: 'email.send', entity_id: 'user-1' })
     assert.equal(res.statusCode, 201)
     const job = res.json()
-    assert.match(job.job_id, /^[0-9a-z]{16}$/)
+    assert.match(job.job_id, /^[0-9A-Za-z]{12}$/)
     assert.deepEqual({ ...job, job_id: undefined, queued_at: undefined }, {
       job_id: undefined,
       queued_at: undefined,
@@ -60,6 +61,22 @@ describe('POST /jobs', () => {
     // [] stays [] and {} stays {}: on the wire and in Redis
     assert.match(res.body, /"args":\[\],"kwargs":\{\},"metadata":\{\}/)
     assert.deepEqual(await storedJson(redis().client, app.jobQueue.queueName, job.job_id), ['[]', '{}', '{}'])
+  })
+
+  it('should give job ids that sort in creation order as byte strings and start with the enqueue millisecond in base 62', async (t) => {
+    const app = await appWithHandler(t, redis().url)
+    const jobs = []
+    for (let i = 0; i < 3; i++) {
+      jobs.push((await post(app, { task: 'email.send', entity_id: `order-${i}` })).json())
+      await sleep(2)
+    }
+    const ids = jobs.map((j) => j.job_id)
+    assert.deepEqual([...ids].sort(), ids)
+    const digits = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+    for (const job of jobs) {
+      const ms = [...job.job_id.slice(0, 7)].reduce((n, c) => n * 62 + digits.indexOf(c), 0)
+      assert.equal(new Date(ms).toISOString(), job.queued_at)
+    }
   })
 
   it('should answer 200 exists for an entity already queued at the same or a lower priority, keeping the first job', async (t) => {

@@ -24,7 +24,7 @@ const LEASE_MS = 20_000
 const HANDLERS: Record<string, number> = { ta: 1, tb: 2 }
 /** A small pool, so entities collide: one with characters a path has to encode. */
 const ENTITIES = ['a', 'b', 'c', 'd', 'e', 'f', 'ü/ß x?#%&']
-const UNKNOWN = ['nobody', '0000000000000000']
+const UNKNOWN = ['nobody', '000000000000']
 const RESULTS = [null, '{"ok":true}', '[1,"two"]', '"text"', '0']
 
 type Status = 'queued' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'cancelled'

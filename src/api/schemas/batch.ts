@@ -19,8 +19,8 @@ export const BatchResultSchema = Type.Object({
   priority: Type.Union([PrioritySchema, Type.Null()]),
   position_in_queue: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
   message: Type.Optional(Type.String())
-}, { $id: 'BatchResult', additionalProperties: false, examples: [{ outcome: 'created', job_id: '0mwzpelkr0000001', status: 'queued', priority: 2, position_in_queue: 3 }] })
+}, { $id: 'BatchResult', additionalProperties: false, examples: [{ outcome: 'created', job_id: 'VcE1jTf00001', status: 'queued', priority: 2, position_in_queue: 3 }] })
 
 export const BatchResponseSchema = Type.Object({
   results: Type.Array(ref(BatchResultSchema), { description: 'One per submitted job, in the same order' })
-}, { $id: 'BatchResponse', additionalProperties: false, examples: [{ results: [{ outcome: 'created', job_id: '0mwzpelkr0000001', status: 'queued', priority: 2, position_in_queue: 3 }, { outcome: 'no_handler', job_id: null, status: null, priority: null, position_in_queue: null, message: 'task: no handler named email.sned is registered' }] }] })
+}, { $id: 'BatchResponse', additionalProperties: false, examples: [{ results: [{ outcome: 'created', job_id: 'VcE1jTf00001', status: 'queued', priority: 2, position_in_queue: 3 }, { outcome: 'no_handler', job_id: null, status: null, priority: null, position_in_queue: null, message: 'task: no handler named email.sned is registered' }] }] })

@@ -1,5 +1,5 @@
 /** Examples for the OpenAPI document: one realistic value per shared schema, checked by the linter. */
-const jobId = '0mwzpelkr0000001'
+const jobId = 'VcE1jTf00001'
 
 export const jobExample = {
   job_id: jobId,
