@@ -27,7 +27,7 @@ end
 local activeByEntity = {}
 local all = rcall('HGETALL', jobsKey)
 for i = 1, #all, 2 do
-  local id, job = all[i], cmsgpack.unpack(all[i + 1])
+  local id, job = all[i], decodeRecord(all[i + 1])
   local status = job[STATUS]
   if memberOf[id] ~= status then
     problem(id .. ' has status ' .. tostring(status) .. ' but is in set ' .. tostring(memberOf[id]))

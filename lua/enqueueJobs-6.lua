@@ -71,8 +71,8 @@ for i = 0, count - 1 do
   else
     local seq = rcall('INCR', seqKey)
     id = newJobId(seq)
-    job = {task, entity, ARGV[base + 3], ARGV[base + 4], ARGV[base + 5], priority, seq, 'queued', 0,
-      now, false, false, false, false, false, false, false}
+    job = {task, entity, ARGV[base + 3], ARGV[base + 4], ARGV[base + 5], priority, seq, now, 0, 'queued',
+      false, false, false, false, false, false, false}
     saveJob(jobsKey, id, job)
     rcall('HSET', entitiesKey, entity, id)
     rcall('ZADD', queuedKey, queueScore(job), id)

@@ -4,15 +4,25 @@
   A job record is one field of the queue's `jobs` hash: job_id -> cmsgpack array. MessagePack keeps
   the caller's args/kwargs/metadata JSON byte for byte (cjson would turn [] into {} and round numbers),
   and one field per job in a shared hash costs far less memory than a key per job.
+  Stored, a record is compact: its status is a small number, and the trailing fields that hold their
+  default are left out, so a fresh queued job ends at queued_at. loadJob gives the full record back.
 ]]
 local rcall = redis.call
 
--- Field positions in a job record; src/queue/job.ts reads replies in the same order.
+-- Field positions in a job record; src/queue/job.ts reads replies in the same order. The fields a
+-- fresh job leaves at their default come last, so the stored record can leave them out.
 local TASK, ENTITY, ARGS, KWARGS, METADATA = 1, 2, 3, 4, 5
-local PRIORITY, SEQ, STATUS, ATTEMPTS = 6, 7, 8, 9
-local QUEUED_AT, PRIORITY_UPDATED_AT, STARTED_AT, FINISHED_AT = 10, 11, 12, 13
+local PRIORITY, SEQ, QUEUED_AT, ATTEMPTS, STATUS = 6, 7, 8, 9, 10
+local PRIORITY_UPDATED_AT, STARTED_AT, FINISHED_AT = 11, 12, 13
 local LEASE, LAST_ERROR, RESULT, NEXT_ATTEMPT_AT = 14, 15, 16, 17
 local RECORD_FIELDS = 17
+
+-- A stored status is its index here (append only: stored records keep their numbers).
+local STATUS_NAMES = { 'queued', 'scheduled', 'processing', 'completed', 'failed', 'cancelled' }
+local STATUS_CODES = {}
+for code, name in ipairs(STATUS_NAMES) do STATUS_CODES[name] = code end
+-- Stored defaults of the fields that have one other than false.
+local STORED_DEFAULTS = { [ATTEMPTS] = 0, [STATUS] = STATUS_CODES.queued }
 
 -- Score in the `queued` zset: priority band first, then first-enqueue order. 2^49 leaves room for
 -- 5.6e14 jobs per band while every score stays an exact double.
@@ -22,14 +32,35 @@ local function queueScore(job)
   return job[PRIORITY] * BAND + job[SEQ]
 end
 
+-- A stored record as the scripts use it: every field present (false when empty), status by name.
+local function decodeRecord(raw)
+  local job = cmsgpack.unpack(raw)
+  for i = #job + 1, RECORD_FIELDS do job[i] = STORED_DEFAULTS[i] or false end
+  job[STATUS] = STATUS_NAMES[job[STATUS]]
+  return job
+end
+
 local function loadJob(jobsKey, id)
   local raw = rcall('HGET', jobsKey, id)
   if not raw then return nil end
-  return cmsgpack.unpack(raw)
+  return decodeRecord(raw)
 end
 
+-- Packs a proper sequence (cmsgpack makes a map of a table with holes) up to the last field that is
+-- not at its default.
 local function saveJob(jobsKey, id, job)
-  rcall('HSET', jobsKey, id, cmsgpack.pack(job))
+  local stored = {}
+  for i = 1, RECORD_FIELDS do
+    local v = job[i]
+    if i == STATUS then v = STATUS_CODES[v] end
+    if v == nil then v = false end
+    stored[i] = v
+  end
+  for i = RECORD_FIELDS, 1, -1 do
+    if stored[i] ~= (STORED_DEFAULTS[i] or false) then break end
+    stored[i] = nil
+  end
+  rcall('HSET', jobsKey, id, cmsgpack.pack(stored))
 end
 
 -- An identifier is a job_id or an entity_id; job ids win, since they are generated and cannot be chosen.

@@ -57,9 +57,9 @@ export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: Jo
       metadata: r[at + 6] as string,
       priority: r[at + 7] as Priority,
       // r[at + 8] is the first-enqueue sequence: an ordering detail, not part of a job's public face
-      status: r[at + 9] as JobStatus,
+      status: r[at + 11] as JobStatus,
       attempts: r[at + 10] as number,
-      queued_at: r[at + 11] as number,
+      queued_at: r[at + 9] as number,
       priority_updated_at: orNull(r[at + 12]),
       started_at: orNull(r[at + 13]),
       finished_at: orNull(r[at + 14]),
