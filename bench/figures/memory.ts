@@ -1,72 +1,94 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Queue } from 'bullmq'
-import { bar, QUEUE, type Ctx, type Figure } from '../lib/context.js'
+import { bar, inTurn, QUEUE, type Ctx, type Figure } from '../lib/context.js'
 import { log } from '../lib/log.js'
-import { jobBody, newJob, priorityOf, type JobBody } from '../lib/payload.js'
+import { jobBody, newJob, priorityOf, TASK, type JobBody } from '../lib/payload.js'
+import { startRedis, type BenchRedis } from '../lib/redis.js'
+import { createRedis } from '../../src/queue/redis.js'
+import { JobQueue } from '../../src/queue/job-queue.js'
+import { HandlerStore } from '../../src/queue/handler-store.js'
 import { summarize } from '../lib/stats.js'
 
 const BATCH = 1000
 
 /** `name N` per key: MEMORY USAGE ... SAMPLES 0 (every element counted) divided by n, except `single` (one job's key). */
-async function breakdown (ctx: Ctx, n: number, keys: Record<string, string>, single?: string): Promise<string> {
+async function breakdown (redis: BenchRedis, n: number, keys: Record<string, string>, single?: string): Promise<string> {
   const parts: string[] = []
   for (const [name, key] of Object.entries(keys)) {
-    const bytes = Number(await ctx.redis.client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'))
+    const bytes = Number(await redis.client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'))
     parts.push(`${name} ${Math.round(name === single ? bytes : bytes / n)}`)
   }
-  const encoding = await ctx.redis.client.call('OBJECT', 'ENCODING', Object.values(keys)[0])
+  const encoding = await redis.client.call('OBJECT', 'ENCODING', Object.values(keys)[0])
   return `${parts.join(', ')} (${Object.keys(keys)[0]} encoded as ${String(encoding)})`
 }
 
 /**
  * Figure 6: Redis used_memory per queued job, (after - before) / N for N jobs with the ~200-byte
  * args payload: JobQ through JobQueue.enqueueMany, BullMQ prioritized jobs through addBulk
- * (priorities 1-3, the same job body as data). Redis is flushed before each.
+ * (priorities 1-3, the same job body as data).
+ *
+ * Every round starts a redis-server of its own and measures both contenders on it (flushed in
+ * between): Redis seeds its hash tables afresh at each start, and the same BullMQ jobs were seen
+ * to take 982 B/job on one start and 1,014 on the next, so one server for all rounds would report
+ * one of the two as if it were the only figure.
  */
 export async function memoryPerJob (ctx: Ctx): Promise<Figure> {
-  const { opts, redis } = ctx
+  const { opts } = ctx
   const n = opts.memoryJobs
-  const figure: Figure = { id: '6', title: `Memory: Redis used_memory per queued job, ${n.toLocaleString('en-US')} jobs, ~200-byte args`, rows: [], bars: [], notes: [], cpu: [] }
+  const figure: Figure = { id: '6', title: `Memory: Redis used_memory per queued job, ${n.toLocaleString('en-US')} jobs, ~200-byte args, a fresh redis-server each round`, rows: [], bars: [], notes: [], cpu: [] }
   const runs: Record<string, number[]> = { jobq: [], bullmq: [] }
-  const settle = async () => {
-    await sleep(200)
-    return redis.usedMemory()
-  }
   for (let round = 0; round < opts.memoryRounds; round++) {
-    log(`figure 6: JobQ (round ${round + 1}/${opts.memoryRounds})`)
-    await redis.flush()
-    await ctx.registerHandlers()
-    const queue = await ctx.queue(QUEUE)
-    let before = await settle()
-    for (let b = 0; b < n; b += BATCH) {
-      await queue.enqueueMany(Array.from({ length: Math.min(BATCH, n - b) }, (_, i) => newJob(`m-${b + i}`, priorityOf(b + i))))
+    const redis = await startRedis(ctx.procs)
+    const client = createRedis(redis.url, { commandTimeoutMs: 60_000 })
+    try {
+      await client.connect()
+      const settle = async () => {
+        await sleep(200)
+        return redis.usedMemory()
+      }
+      const measure = {
+        jobq: async () => {
+          const queue = new JobQueue({ redis: client, queue: QUEUE })
+          await new HandlerStore(client, queue.keys).put(TASK, { url: ctx.handlerUrl })
+          const before = await settle()
+          for (let b = 0; b < n; b += BATCH) {
+            await queue.enqueueMany(Array.from({ length: Math.min(BATCH, n - b) }, (_, i) => newJob(`m-${b + i}`, priorityOf(b + i))))
+          }
+          const queued = (await queue.overview()).queued
+          if (queued !== n) throw new Error(`JobQ queued ${queued} of ${n} jobs`)
+          runs.jobq.push((await settle() - before) / n)
+          if (round === 0) figure.notes.push(`JobQ by key (MEMORY USAGE, exact), bytes per job: ${await breakdown(redis, n, { jobs: queue.keys.jobs, entities: queue.keys.entities, queued: queue.keys.queued })}; the rest is Redis's keyspace and allocator overhead.`)
+        },
+        bullmq: async () => {
+          const bull = new Queue<JobBody>(`memory-${round}`, { connection: { host: '127.0.0.1', port: redis.port } })
+          await bull.waitUntilReady()
+          const before = await settle()
+          for (let b = 0; b < n; b += BATCH) {
+            await bull.addBulk(Array.from({ length: Math.min(BATCH, n - b) }, (_, i) => {
+              const data = jobBody(`m-${b + i}`, priorityOf(b + i))
+              return { name: data.task, data, opts: { priority: data.priority } }
+            }))
+          }
+          const prioritized = await bull.getPrioritizedCount()
+          if (prioritized !== n) throw new Error(`BullMQ holds ${prioritized} of ${n} prioritized jobs`)
+          runs.bullmq.push((await settle() - before) / n)
+          if (round === 0) {
+            const keys = { 'one job hash': `bull:${bull.name}:1`, prioritized: `bull:${bull.name}:prioritized`, events: `bull:${bull.name}:events` }
+            figure.notes.push(`BullMQ by key (MEMORY USAGE, exact), bytes per job: ${await breakdown(redis, n, keys, 'one job hash')}; plus a key per job in the keyspace.`)
+          }
+          await bull.close()
+        }
+      }
+      for (const key of inTurn(['jobq', 'bullmq'] as const, round)) {
+        log(`figure 6: ${key} (round ${round + 1}/${opts.memoryRounds}, redis-server on port ${redis.port})`)
+        await redis.flush()
+        await measure[key]()
+      }
+    } finally {
+      client.disconnect()
+      await redis.close()
     }
-    const queued = (await queue.overview()).queued
-    if (queued !== n) throw new Error(`JobQ queued ${queued} of ${n} jobs`)
-    runs.jobq.push((await settle() - before) / n)
-    if (round === 0) figure.notes.push(`JobQ by key (MEMORY USAGE, exact), bytes per job: ${await breakdown(ctx, n, { jobs: queue.keys.jobs, entities: queue.keys.entities, queued: queue.keys.queued })}; the rest is Redis's keyspace and allocator overhead.`)
-
-    log(`figure 6: BullMQ (round ${round + 1}/${opts.memoryRounds})`)
-    await redis.flush()
-    const bull = new Queue<JobBody>(`memory-${round}`, { connection: { host: '127.0.0.1', port: redis.port } })
-    await bull.waitUntilReady()
-    before = await settle()
-    for (let b = 0; b < n; b += BATCH) {
-      await bull.addBulk(Array.from({ length: Math.min(BATCH, n - b) }, (_, i) => {
-        const data = jobBody(`m-${b + i}`, priorityOf(b + i))
-        return { name: data.task, data, opts: { priority: data.priority } }
-      }))
-    }
-    const prioritized = await bull.getPrioritizedCount()
-    if (prioritized !== n) throw new Error(`BullMQ holds ${prioritized} of ${n} prioritized jobs`)
-    runs.bullmq.push((await settle() - before) / n)
-    if (round === 0) {
-      const keys = { 'one job hash': `bull:${bull.name}:1`, prioritized: `bull:${bull.name}:prioritized`, events: `bull:${bull.name}:events` }
-      figure.notes.push(`BullMQ by key (MEMORY USAGE, exact), bytes per job: ${await breakdown(ctx, n, keys, 'one job hash')}; plus a key per job in the keyspace.`)
-    }
-    await bull.close()
   }
-  await redis.flush()
   figure.rows.push({ key: 'jobq', label: 'JobQ', unit: 'bytes/job', summary: summarize(runs.jobq) })
   figure.rows.push({ key: 'bullmq', label: 'BullMQ prioritized jobs', unit: 'bytes/job', summary: summarize(runs.bullmq) })
   figure.bars.push(bar(figure.rows, '6', 'JobQ bytes/job ÷ BullMQ bytes/job', 'jobq', 'bullmq', '<=', 0.5))

@@ -56,7 +56,7 @@ export function options (argv: string[]): Options {
     scaleBig: quick ? 100_000 : 1_000_000,
     scaleSamples: quick ? 500 : 2_000,
     memoryJobs: quick ? 20_000 : 100_000,
-    memoryRounds: quick ? 1 : 2,
+    memoryRounds: quick ? 1 : 4,
     redisBenchRequests: quick ? 50_000 : 200_000
   }
 }
