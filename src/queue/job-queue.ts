@@ -39,6 +39,13 @@ export interface ClaimResult {
   recovered: number
 }
 
+/** A worker's answer that completes a job, written only while it still holds the lease. */
+export interface Completion {
+  jobId: string
+  lease: string
+  result: string | null
+}
+
 export interface JobQueueOptions {
   redis: Redis
   queue?: string
@@ -175,10 +182,8 @@ export class JobQueue {
    * lapsed leases and promoting due retries. count = 0 does only that housekeeping.
    */
   async claim (count: number, workerId: string, leaseMs: number): Promise<ClaimResult> {
-    const k = this.keys
-    const reply = await this.call(() => this.redis.claimJobs(k.queued, k.processing, k.scheduled, k.failed,
-      k.jobs, k.marker, k.handlers, k.stats, this.now(), count, leaseMs, workerId)) as Array<string | number | null>
-    return { nextWakeAt: reply[0] as number | null, recovered: reply[1] as number, jobs: decodeJobs(reply, 2).map((r) => r.job) }
+    const { jobs, nextWakeAt, recovered } = await this.completeAndClaim([], count, workerId, leaseMs)
+    return { jobs, nextWakeAt, recovered }
   }
 
   /**
@@ -186,10 +191,29 @@ export class JobQueue {
    * @throws JQ_ERR_LEASE_LOST when the lease lapsed and the job was taken back (or the call repeats).
    */
   async complete (jobId: string, lease: string, result: string | null): Promise<void> {
-    const k = this.keys
-    const code = await this.call(() => this.redis.completeJob(k.processing, k.completed, k.jobs, k.entities, k.stats,
-      jobId, lease, this.now(), result ?? '', this.completedRetentionMs)) as number
+    const { codes: [code] } = await this.completeAndClaim([{ jobId, lease, result }], 0, '', 0)
     if (code < 0) throw errorFromScriptCode(code, jobId)
+  }
+
+  /**
+   * A worker's round trip: completes each job whose lease it still holds, then claims up to `count`
+   * ready jobs as claim() does (completions with count = 0 change only their own jobs, as complete()
+   * does). `codes` answers each completion in order: 1 done, or the ScriptCode (NotFound, LeaseLost)
+   * that complete() would throw as an error.
+   */
+  async completeAndClaim (completions: Completion[], count: number, workerId: string, leaseMs: number): Promise<ClaimResult & { codes: number[] }> {
+    const k = this.keys
+    const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs]
+    for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
+    const reply = await this.call(() => this.redis.completeAndClaim(k.queued, k.processing, k.scheduled, k.failed,
+      k.jobs, k.marker, k.handlers, k.stats, k.completed, k.entities, ...args)) as Array<string | number | null>
+    const jobsAt = 2 + completions.length
+    return {
+      jobs: decodeJobs(reply, jobsAt).map((r) => r.job),
+      nextWakeAt: reply[0] as number | null,
+      recovered: reply[1] as number,
+      codes: reply.slice(2, jobsAt) as number[]
+    }
   }
 
   /**
@@ -217,11 +241,10 @@ export class JobQueue {
   /** Periodic upkeep any process may run: lapsed leases, due retries, expired history. */
   async housekeeping (workerId = 'housekeeping'): Promise<{ recovered: number, trimmed: number }> {
     const k = this.keys
-    const reply = await this.call(() => this.redis.claimJobs(k.queued, k.processing, k.scheduled, k.failed,
-      k.jobs, k.marker, k.handlers, k.stats, this.now(), 0, 0, workerId)) as number[]
+    const { recovered } = await this.claim(0, workerId, 0)
     const trimmed = await this.call(() => this.redis.trimHistory(k.completed, k.failed, k.cancelled, k.jobs, k.entities,
       this.now(), this.completedRetentionMs, this.failedRetentionMs, 1000)) as number
-    return { recovered: reply[1], trimmed }
+    return { recovered, trimmed }
   }
 
   /** Every broken invariant of the queue's keys, as sentences; empty when sound. O(N): tests and audits. */

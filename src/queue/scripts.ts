@@ -15,7 +15,7 @@ export interface ScriptSource {
 }
 
 /**
- * Reads lua/*.lua once. The file name gives the command name and its key count (`claimJobs-8.lua`),
+ * Reads lua/*.lua once. The file name gives the command name and its key count (`completeAndClaim-10.lua`),
  * so there is no second place to declare them; `--- @include "x"` lines inline lua/includes/x.lua.
  */
 export function readScripts (dir = luaDir): ScriptSource[] {
@@ -43,8 +43,7 @@ type Arg = string | number
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     enqueueJobs(...args: Arg[]): Result<unknown, Context>
-    claimJobs(...args: Arg[]): Result<unknown, Context>
-    completeJob(...args: Arg[]): Result<unknown, Context>
+    completeAndClaim(...args: Arg[]): Result<unknown, Context>
     failJob(...args: Arg[]): Result<unknown, Context>
     extendLeases(...args: Arg[]): Result<unknown, Context>
     cancelJob(...args: Arg[]): Result<unknown, Context>

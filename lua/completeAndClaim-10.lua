@@ -1,7 +1,12 @@
 --[[
-  Housekeeping, then claims up to `count` ready jobs: lowest priority number first, FIFO within one.
-  Housekeeping first puts back jobs whose lease lapsed (their worker died or hung) and promotes
-  retries that are due, so whichever process calls this first recovers them. count = 0 only does that.
+  A worker's round trip: records the jobs it completed, does the housekeeping, then claims up to
+  `count` ready jobs (lowest priority number first, FIFO within one) for the slots it has free.
+  Each completion counts only while the caller still holds that job's lease, checked job by job, so
+  a late answer from a worker that lost its lease cannot overwrite a newer attempt; repeating a call
+  that took effect changes nothing more (its completions answer -2).
+  Housekeeping puts back jobs whose lease lapsed (their worker died or hung) and promotes retries
+  that are due, so whichever process calls this first recovers them. It runs when the call claims
+  or has nothing to complete: with count = 0, completions alone change only their own jobs.
   KEYS[1] queued      ZSET  jobq:{q}:queued      score = priority * 2^49 + seq
   KEYS[2] processing  ZSET  jobq:{q}:processing  score = lease deadline (ms)
   KEYS[3] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
@@ -10,16 +15,50 @@
   KEYS[6] marker      ZSET  jobq:{q}:marker
   KEYS[7] handlers    HASH  jobq:{q}:handlers
   KEYS[8] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
-  ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id
-  Returns { next wake-up (ms) or false, recovered lease count, job reply... } where each job reply
-  is as in includes/job.lua pushJob with code 1; the lease token is the record's LEASE field.
+  KEYS[9] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
+  KEYS[10] entities   HASH  jobq:{q}:entities
+  ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id  ARGV[5] completed retention (ms)
+  ARGV[6..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
+  Returns { next wake-up (ms) or false, recovered lease count (both false and 0 when housekeeping
+  did not run), one code per completion in order
+  (1 done, -1 no such job, -2 lease lost), job reply... } where each job reply is as in
+  includes/job.lua pushJob with code 1; the lease token is the record's LEASE field.
 ]]
 --- @include "job"
 
-local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, markerKey, handlersKey, statsKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, markerKey, handlersKey, statsKey, completedKey, entitiesKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local HOUSEKEEPING_LIMIT = 100
+
+local codes = {}
+for i = 6, #ARGV, 3 do
+  local id, token, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local job = loadJob(jobsKey, id)
+  if not job then
+    codes[#codes + 1] = -1
+  elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token then
+    codes[#codes + 1] = -2
+  else
+    rcall('ZREM', processingKey, id)
+    job[STATUS] = 'completed'
+    job[FINISHED_AT] = now
+    job[LEASE] = false
+    if result ~= '' then job[RESULT] = result end
+    saveJob(jobsKey, id, job)
+    rcall('ZADD', completedKey, now, id)
+    recordFinished(statsKey, 'completed', now - job[STARTED_AT])
+    codes[#codes + 1] = 1
+  end
+end
+-- As many old completed jobs go as a call per completion would trim, so history keeps up.
+if #codes > 0 then
+  trimFinished(completedKey, jobsKey, entitiesKey, now - tonumber(ARGV[5]), 10 * #codes)
+end
+
+local reply = {false, 0}
+for i = 1, #codes do reply[#reply + 1] = codes[i] end
+if count == 0 and #codes > 0 then return reply end
 
 -- Lapsed leases: the attempt counts, so a job that kills its worker every time still ends.
 local lapsed = rcall('ZRANGEBYSCORE', processingKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
@@ -56,9 +95,11 @@ for _, id in ipairs(due) do
   end
 end
 
-local reply = {false, #lapsed}
+reply[2] = #lapsed
 if count > 0 then
   local popped = rcall('ZPOPMIN', queuedKey, count)
+  -- One counter step per call: the tokens of this batch are the last #popped / 2 values it passed.
+  local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped / 2) or 0
   for i = 1, #popped, 2 do
     local id = popped[i]
     local job = loadJob(jobsKey, id)
@@ -69,7 +110,7 @@ if count > 0 then
       -- A token no earlier claim of this job had: the attempt count alone repeats once POST /retry
       -- resets it (or a release gives an attempt back), and a late answer to that earlier claim
       -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.
-      job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. rcall('HINCRBY', statsKey, 'leases', 1)
+      job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. (lastLease - (#popped - i - 1) / 2)
       saveJob(jobsKey, id, job)
       rcall('ZADD', processingKey, now + leaseMs, id)
       pushJob(reply, 1, id, job, false, false)
