@@ -34,6 +34,41 @@ export function createWorkerMetrics (queueName: string): WorkerMetrics {
   }
 }
 
+/** The metrics of one handler's callbacks. */
+export interface HandlerMetrics {
+  answered (outcome: 'completed' | 'retry' | 'failed', statusCode: number | undefined, seconds: number): void
+  retried (): void
+}
+
+/**
+ * Per-handler metrics with their label children made once per handler and answer kind, so that a
+ * callback does not build and check a label object for each metric it counts in.
+ */
+export function handlerMetrics (metrics: WorkerMetrics): (handler: string) => HandlerMetrics {
+  const byHandler = new Map<string, HandlerMetrics>()
+  return (handler) => {
+    let found = byHandler.get(handler)
+    if (found) return found
+    const durations = new Map<string, { observe (seconds: number): void }>()
+    const results = new Map<string, { inc (): void }>()
+    const retries = metrics.retries.labels(handler)
+    found = {
+      answered (outcome, statusCode, seconds) {
+        let duration = durations.get(outcome)
+        if (!duration) durations.set(outcome, duration = metrics.dispatchDuration.labels(handler, outcome))
+        duration.observe(seconds)
+        const kind = statusClass(statusCode)
+        let result = results.get(kind)
+        if (!result) results.set(kind, result = metrics.callbackResults.labels(handler, kind))
+        result.inc()
+      },
+      retried: () => retries.inc()
+    }
+    byHandler.set(handler, found)
+    return found
+  }
+}
+
 /** Serves GET /metrics for a worker, which has no HTTP server of its own. */
 export function serveMetrics (registry: Registry, host: string, port: number): Promise<Server> {
   const server = createServer((req, res) => {

@@ -4,14 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent } from 'undici'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import type { JobQueue } from '../queue/job-queue.js'
+import type { ClaimResult, JobQueue } from '../queue/job-queue.js'
 import type { JobRecord } from '../queue/job.js'
 import { HandlerStore } from '../queue/handler-store.js'
-import { HandlerCache, activeSecrets } from './handler-cache.js'
-import { dispatchJob, type DispatchResult } from './dispatch.js'
-import { nextAttemptDelay } from './backoff.js'
+import { HandlerCache } from './handler-cache.js'
+import { Interrupt } from './dispatch.js'
+import { Batcher } from './batcher.js'
+import { jobFields, runAttempt, SHUTDOWN, type AttemptContext } from './attempt.js'
 import type { HandlerHosts } from '../queue/handler-hosts.js'
-import { statusClass, type WorkerMetrics } from '../metrics/worker-metrics.js'
+import { handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js'
 
 export interface WorkerOptions {
   queue: JobQueue
@@ -32,11 +33,18 @@ export interface WorkerOptions {
 interface InFlight {
   job: JobRecord
   lease: string
-  abort: AbortController
+  interrupt: Interrupt
   done: Promise<void>
+  /** The callback has answered and its outcome is being written: nothing is left to abandon. */
+  answered: boolean
 }
 
-const SHUTDOWN = new Error('worker shutting down')
+/** A completion waiting for the next batch write; `written` resolves once it is written or found stale. */
+interface PendingCompletion {
+  flight: InFlight
+  result: string | null
+  written: () => void
+}
 
 /**
  * Claims jobs and dispatches each as a signed HTTP callback, up to `concurrency` at once.
@@ -48,17 +56,40 @@ const SHUTDOWN = new Error('worker shutting down')
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   private readonly inFlight = new Map<string, InFlight>()
-  private readonly handlers: HandlerCache
   private readonly agent: Agent
+  private readonly attempts: AttemptContext
   private stopping = false
+  /** Set when the shutdown grace period is over: a job that starts after it is put back at once. */
+  private graceOver = false
+  /** Slots promised to claims under way, so that two claims never fill the same slot. */
+  private reserved = 0
+  private readonly completions: Batcher<PendingCompletion>
   private slotFreed: (() => void) | null = null
   private heartbeat: NodeJS.Timeout | null = null
   private loop: Promise<void> | null = null
 
   constructor (private readonly options: WorkerOptions) {
-    this.handlers = new HandlerCache(new HandlerStore(options.queue.redis, options.queue.keys))
     // Keep-alive pools per handler origin; no redirects are ever followed (undici follows none by default).
     this.agent = new Agent({ keepAliveTimeout: 10_000, connections: options.concurrency })
+    this.attempts = {
+      handlers: new HandlerCache(new HandlerStore(options.queue.redis, options.queue.keys)),
+      dispatcher: this.agent,
+      logger: options.logger,
+      resultLimit: options.resultLimit,
+      userAgent: options.userAgent ?? 'jobq',
+      handlerHosts: options.handlerHosts,
+      metricsOf: options.metrics ? handlerMetrics(options.metrics) : null
+    }
+    this.completions = new Batcher({
+      write: (batch, retry) => this.writeCompletions(batch, retry),
+      unavailable: (err, attempt, batch) =>
+        options.logger.warn({ err, attempt, jobs: batch.length }, 'could not record the outcome; retrying until Redis returns'),
+      failed: (err, batch) => {
+        // A bug, not an outcome: the leases lapse and the jobs are dispatched again.
+        for (const c of batch) options.logger.error({ err, job_id: c.flight.job.job_id }, 'job processing failed unexpectedly')
+        this.written(batch, null)
+      }
+    })
   }
 
   /** Starts claiming; resolves once the loop runs. */
@@ -74,14 +105,15 @@ export class Worker {
    */
   async close (graceMs: number): Promise<void> {
     this.stopping = true
-    this.slotFreed?.()
+    this.wakeLoop()
     this.options.blockingRedis.disconnect()
     await this.loop
-    const all = Promise.all([...this.inFlight.values()].map((f) => f.done))
     const timer = setTimeout(() => {
-      for (const flight of this.inFlight.values()) flight.abort.abort(SHUTDOWN)
+      this.graceOver = true
+      for (const flight of this.inFlight.values()) flight.interrupt.interrupt(SHUTDOWN)
     }, graceMs)
-    await all
+    // A batch write under way as the stop came may still start the jobs it claimed: wait for those too.
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()].map((f) => f.done))
     clearTimeout(timer)
     if (this.heartbeat) clearInterval(this.heartbeat)
     await this.agent.close()
@@ -95,12 +127,13 @@ export class Worker {
     const { queue, concurrency, leaseMs, logger } = this.options
     let failures = 0
     while (!this.stopping) {
-      const free = concurrency - this.inFlight.size
+      const free = concurrency - this.inFlight.size - this.reserved
       if (free <= 0) {
         await new Promise<void>((resolve) => { this.slotFreed = resolve })
         continue
       }
       let claimed
+      this.reserved += free
       try {
         claimed = await queue.claim(free, this.id, leaseMs)
         failures = 0
@@ -109,9 +142,10 @@ export class Worker {
         logger.warn({ err }, 'claim failed; retrying')
         await sleep(Math.min(2000, 50 * 2 ** failures))
         continue
+      } finally {
+        this.reserved -= free
       }
-      if (claimed.recovered > 0) this.options.metrics?.leaseExpiries.inc(claimed.recovered)
-      for (const job of claimed.jobs) this.begin(job)
+      this.startAll(claimed)
       if (claimed.jobs.length < free && !this.stopping) await this.waitForWork(claimed.nextWakeAt)
     }
   }
@@ -131,74 +165,101 @@ export class Worker {
     }
   }
 
-  private begin (job: JobRecord): void {
-    const abort = new AbortController()
-    const flight: InFlight = { job, lease: job.lease as string, abort, done: Promise.resolve() }
-    this.inFlight.set(job.job_id, flight)
+  private startAll (claimed: ClaimResult): void {
+    if (claimed.recovered > 0) this.options.metrics?.leaseExpiries.inc(claimed.recovered)
+    for (const job of claimed.jobs) this.begin(job)
     this.options.metrics?.inFlight.set(this.inFlight.size)
+  }
+
+  private begin (job: JobRecord): void {
+    const interrupt = new Interrupt()
+    if (this.graceOver) interrupt.interrupt(SHUTDOWN)
+    const flight: InFlight = { job, lease: job.lease as string, interrupt, done: Promise.resolve(), answered: false }
+    this.inFlight.set(job.job_id, flight)
     flight.done = this.process(flight).catch((err: Error) => {
       // A bug, not an outcome: the lease lapses and the job is dispatched again.
       this.options.logger.error({ err, job_id: job.job_id }, 'job processing failed unexpectedly')
     }).finally(() => {
-      this.inFlight.delete(job.job_id)
-      this.options.metrics?.inFlight.set(this.inFlight.size)
-      const wake = this.slotFreed
-      this.slotFreed = null
-      wake?.()
+      if (this.finish(flight)) {
+        this.options.metrics?.inFlight.set(this.inFlight.size)
+        this.wakeLoop()
+      }
     })
   }
 
-  private async process (flight: InFlight): Promise<void> {
-    const { job } = flight
-    const log = this.options.logger.child({ job_id: job.job_id, entity_id: job.entity_id, task: job.task, attempt: job.attempts })
-    let result: DispatchResult
-    let handler
-    try {
-      handler = await this.handlers.get(job.task)
-    } catch (err) {
-      log.warn({ err }, 'could not read the handler; the job goes back to the queue')
-      return this.settle(flight, log, () => this.options.queue.release(job.job_id, flight.lease))
-    }
-    const metrics = this.options.metrics
-    if (!handler) {
-      result = { outcome: 'failed', error: `no handler named ${job.task} is registered` }
-    } else if (this.options.handlerHosts && !this.options.handlerHosts.allows(handler.url)) {
-      result = { outcome: 'failed', error: `handler host ${new URL(handler.url).hostname} is not allowed by JOBQ_HANDLER_HOSTS` }
-    } else {
-      const started = performance.now()
-      result = await dispatchJob(job, handler, activeSecrets(handler), {
-        dispatcher: this.agent,
-        resultLimit: this.options.resultLimit,
-        userAgent: this.options.userAgent ?? 'jobq',
-        controller: flight.abort
-      })
-      const seconds = (performance.now() - started) / 1000
-      metrics?.dispatchDuration.observe({ handler: job.task, result: result.outcome }, seconds)
-      metrics?.callbackResults.inc({ handler: job.task, status_class: statusClass(result.statusCode) })
-      log.info({ outcome: result.outcome, status: result.statusCode, ms: Math.round(seconds * 1000) }, 'callback answered')
-    }
+  /** Frees a flight's slot; false when a batch write freed it already. */
+  private finish (flight: InFlight): boolean {
+    if (this.inFlight.get(flight.job.job_id) !== flight) return false
+    this.inFlight.delete(flight.job.job_id)
+    return true
+  }
 
-    if (flight.abort.signal.reason === SHUTDOWN) {
-      return this.settle(flight, log, () => this.options.queue.release(job.job_id, flight.lease))
-    }
-    if (result.outcome === 'completed') {
-      const text = result.result
-      return this.settle(flight, log, () => this.options.queue.complete(job.job_id, flight.lease, text))
-    }
-    const maxAttempts = handler?.max_attempts ?? 1
-    const retryAt = result.outcome === 'retry' && job.attempts < maxAttempts
-      ? Date.now() + nextAttemptDelay(job.attempts, handler?.backoff_ms ?? 1000, result.retryAfterMs)
-      : null
-    if (retryAt === null) log.warn({ error: result.error }, 'job failed for good')
-    else metrics?.retries.inc({ handler: job.task })
-    return this.settle(flight, log, () => this.options.queue.fail(job.job_id, flight.lease, result.error, retryAt))
+  private wakeLoop (): void {
+    const wake = this.slotFreed
+    this.slotFreed = null
+    wake?.()
+  }
+
+  private async process (flight: InFlight): Promise<void> {
+    const outcome = await runAttempt(flight.job, flight.interrupt, this.attempts)
+    flight.answered = true
+    const { queue } = this.options
+    const { job_id: jobId } = flight.job
+    if (outcome.kind === 'complete') return this.completeLater(flight, outcome.result)
+    if (outcome.kind === 'release') return this.settle(flight, () => queue.release(jobId, flight.lease))
+    return this.settle(flight, () => queue.fail(jobId, flight.lease, outcome.error, outcome.retryAt))
+  }
+
+  /** Queues a completion for the next batch write; resolves once it is written or found stale. */
+  private completeLater (flight: InFlight, result: string | null): Promise<void> {
+    return new Promise((resolve) => this.completions.push({ flight, result, written: resolve }))
   }
 
   /**
-   * Writes an outcome, retrying while Redis is away (bounded backoff) for as long as the lease could
-   * still be ours; a lost lease means another worker has the job and this outcome is stale.
+   * Writes a batch of completions in one call that also claims jobs for the slots the batch frees:
+   * a busy worker makes one round trip per batch instead of a completion and a claim per job.
+   * No claim when stopping, nor on a retry: a claim whose answer was lost holds its jobs until
+   * their leases lapse.
    */
-  private async settle (flight: InFlight, log: Logger, write: () => Promise<unknown>): Promise<void> {
+  private async writeCompletions (batch: PendingCompletion[], retry: number): Promise<void> {
+    const { queue, concurrency, leaseMs } = this.options
+    const count = this.stopping || retry > 0 ? 0 : Math.max(0, concurrency - this.inFlight.size + batch.length - this.reserved)
+    this.reserved += count
+    let reply
+    try {
+      reply = await queue.completeAndClaim(batch.map((c) => ({ jobId: c.flight.job.job_id, lease: c.flight.lease, result: c.result })),
+        count, this.id, leaseMs)
+    } finally {
+      this.reserved -= count
+    }
+    // Claimed jobs start before the batch lets go of its slots, so close() waits for them too.
+    this.startAll(reply)
+    this.written(batch, reply.codes)
+  }
+
+  /**
+   * Frees the slots of a batch whose write is over (an outcome stops its heartbeat only once
+   * written). `codes` are the script's answers, null when the write failed.
+   */
+  private written (batch: PendingCompletion[], codes: number[] | null): void {
+    for (const [i, c] of batch.entries()) {
+      if (codes && codes[i] < 0) {
+        this.options.logger.warn({ ...jobFields(c.flight.job), code: codes[i] }, 'outcome not recorded: the lease was lost and the job runs elsewhere')
+      }
+      this.finish(c.flight)
+      c.written()
+    }
+    this.options.metrics?.inFlight.set(this.inFlight.size)
+    this.wakeLoop()
+  }
+
+  /**
+   * Writes a failed or released attempt, retrying while Redis is away (bounded backoff) for as long
+   * as the lease could still be ours; a lost lease means another worker has the job and this outcome
+   * is stale.
+   */
+  private async settle (flight: InFlight, write: () => Promise<unknown>): Promise<void> {
+    const { logger } = this.options
     for (let attempt = 0; ; attempt++) {
       try {
         await write()
@@ -206,11 +267,11 @@ export class Worker {
       } catch (err) {
         const code = (err as { code?: string }).code
         if (code === 'JQ_ERR_LEASE_LOST' || code === 'JQ_ERR_JOB_NOT_FOUND') {
-          log.warn({ err }, 'outcome not recorded: the lease was lost and the job runs elsewhere')
+          logger.warn({ ...jobFields(flight.job), err }, 'outcome not recorded: the lease was lost and the job runs elsewhere')
           return
         }
         if (code !== 'JQ_ERR_REDIS_UNAVAILABLE') throw err
-        log.warn({ err, attempt }, 'could not record the outcome; retrying until Redis returns')
+        logger.warn({ ...jobFields(flight.job), err, attempt }, 'could not record the outcome; retrying until Redis returns')
         await sleep(Math.min(5000, 100 * 2 ** attempt))
       }
     }
@@ -222,9 +283,10 @@ export class Worker {
     this.options.queue.extendLeases(leases, this.options.leaseMs).then((lost) => {
       for (const id of lost) {
         const flight = this.inFlight.get(id)
-        if (!flight) continue
+        // An answered callback whose outcome is being written: the write says whether it counted.
+        if (!flight || flight.answered) continue
         this.options.logger.warn({ job_id: id }, 'lease lost; abandoning the callback')
-        flight.abort.abort(new Error('lease lost'))
+        flight.interrupt.interrupt(new Error('lease lost'))
       }
     }, (err: Error) => this.options.logger.warn({ err }, 'lease heartbeat failed'))
   }
