@@ -10,6 +10,7 @@
   ARGV[3 + 6i ..]   task, entity_id, priority, args JSON, kwargs JSON, metadata JSON
   Returns, per job, a job reply (see includes/job.lua pushJob) whose code is one of
     1 created, 2 priority_raised, 3 exists, 4 processing (names the running job), -4 no handler.
+    A created job's reply leaves out args, kwargs and metadata (false): the caller has them.
 ]]
 --- @include "job"
 
@@ -86,10 +87,15 @@ if created > 0 then wakeWorkers(markerKey, 0) end
 -- Positions are read after the whole batch is in, so each one is true when the reply leaves.
 local reply = {}
 for _, r in ipairs(results) do
+  local at = #reply + 2
   if r[2] then
     pushJob(reply, r[1], r[2], r[3], positions(queuedKey, r[2], r[3]))
   else
     pushJob(reply, r[1], r[2], r[3], false, false)
+  end
+  -- A created job's args, kwargs and metadata are the caller's own: not sent back (false in their place).
+  if r[1] == 1 then
+    reply[at + ARGS], reply[at + KWARGS], reply[at + METADATA] = false, false, false
   end
 end
 return reply

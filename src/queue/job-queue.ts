@@ -101,9 +101,12 @@ export class JobQueue {
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata)
     const reply = await this.call(() => this.redis.enqueueJobs(
       k.queued, k.jobs, k.entities, k.seq, k.marker, k.handlers, ...args))
-    return decodeJobs(reply).map(({ code, job }) => code < 0
-      ? { outcome: 'no_handler', job: null }
-      : { outcome: OUTCOMES[code], job })
+    return decodeJobs(reply).map(({ code, job }, i) => {
+      if (code < 0) return { outcome: 'no_handler', job: null }
+      // The script does not send a created job's JSON back: it is what the caller gave.
+      if (code === 1) Object.assign(job, { args: jobs[i].args, kwargs: jobs[i].kwargs, metadata: jobs[i].metadata })
+      return { outcome: OUTCOMES[code], job }
+    })
   }
 
   /**
