@@ -1,51 +1,70 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
 export interface BatchWriter<T> {
-  /** Writes a batch; `retry` counts the failed tries before this one. */
+  /** Writes a batch; `retry` counts the failed tries since the last write that went through. */
   write (items: T[], retry: number): Promise<void>
-  /** A write failed for want of Redis: it is tried again after a backoff. */
+  /** A write failed for want of Redis: its items are tried again after a backoff. */
   unavailable (err: Error, retry: number, items: T[]): void
   /** A write failed otherwise (a bug, not an outcome): its items are given up. */
   failed (err: Error, items: T[]): void
 }
 
 /**
- * Group commit: items pushed in the same turn of the event loop, or while a write is under way,
- * go together in the next write, and there is one write at a time. A write that fails for want of
- * Redis (JQ_ERR_REDIS_UNAVAILABLE) is tried again after a bounded backoff, with what arrived
- * meanwhile, until Redis returns.
+ * Group commit: items pushed in the same turn of the event loop, or while the writes under way
+ * are busy, go together in the next write. Up to `maxWrites` writes run at once: with a single
+ * one, every slot whose answer came during a round trip waited for it, and the worker idled a
+ * quarter of the time (bench figure 3). A write that fails for want of Redis
+ * (JQ_ERR_REDIS_UNAVAILABLE) puts its items back; nothing is written during the bounded backoff
+ * that follows, and then everything waiting goes together, until Redis returns.
  */
 export class Batcher<T> {
   private pending: T[] = []
-  private writing = false
+  private writes = 0
+  private scheduled = false
+  private failures = 0
+  private backingOff = false
 
-  constructor (private readonly writer: BatchWriter<T>) {}
+  constructor (private readonly writer: BatchWriter<T>, private readonly maxWrites = 2) {}
 
   push (item: T): void {
     this.pending.push(item)
-    if (this.writing) return
-    this.writing = true
-    // After this turn's I/O callbacks, so that the answers that arrived together go together.
-    setImmediate(() => this.drain())
+    this.schedule()
   }
 
-  private async drain (): Promise<void> {
-    for (let retry = 0; this.pending.length > 0;) {
-      const items = this.pending
-      this.pending = []
-      try {
-        await this.writer.write(items, retry)
-        retry = 0
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'JQ_ERR_REDIS_UNAVAILABLE') {
-          this.writer.failed(err as Error, items)
-          continue
-        }
-        this.writer.unavailable(err as Error, retry, items)
-        this.pending = items.concat(this.pending)
-        await sleep(Math.min(5000, 100 * 2 ** retry++))
-      }
+  private schedule (): void {
+    if (this.scheduled || this.backingOff || this.writes >= this.maxWrites || this.pending.length === 0) return
+    this.scheduled = true
+    // After this turn's I/O callbacks, so that the answers that arrived together go together.
+    setImmediate(() => {
+      this.scheduled = false
+      this.writeNext()
+    })
+  }
+
+  private writeNext (): void {
+    if (this.backingOff || this.writes >= this.maxWrites || this.pending.length === 0) return
+    const items = this.pending
+    this.pending = []
+    this.writes++
+    this.writer.write(items, this.failures).then(() => {
+      this.failures = 0
+    }, (err: Error) => this.onFailure(err, items)).finally(() => {
+      this.writes--
+      this.schedule()
+    })
+  }
+
+  private async onFailure (err: Error, items: T[]): Promise<void> {
+    if ((err as { code?: string }).code !== 'JQ_ERR_REDIS_UNAVAILABLE') {
+      this.writer.failed(err, items)
+      return
     }
-    this.writing = false
+    this.pending = items.concat(this.pending)
+    // A write that failed alongside another waits out the same backoff.
+    if (this.backingOff) return
+    this.writer.unavailable(err, this.failures, items)
+    this.backingOff = true
+    await sleep(Math.min(5000, 100 * 2 ** this.failures++))
+    this.backingOff = false
   }
 }

@@ -63,6 +63,8 @@ export class Worker {
   private graceOver = false
   /** Slots promised to claims under way, so that two claims never fill the same slot. */
   private reserved = 0
+  /** Jobs whose completion is being written: their slots are free for the claims of those writes. */
+  private releasing = 0
   private readonly completions: Batcher<PendingCompletion>
   private slotFreed: (() => void) | null = null
   private heartbeat: NodeJS.Timeout | null = null
@@ -223,7 +225,8 @@ export class Worker {
    */
   private async writeCompletions (batch: PendingCompletion[], retry: number): Promise<void> {
     const { queue, concurrency, leaseMs } = this.options
-    const count = this.stopping || retry > 0 ? 0 : Math.max(0, concurrency - this.inFlight.size + batch.length - this.reserved)
+    this.releasing += batch.length
+    const count = this.stopping || retry > 0 ? 0 : Math.max(0, concurrency - this.inFlight.size + this.releasing - this.reserved)
     this.reserved += count
     let reply
     try {
@@ -231,6 +234,7 @@ export class Worker {
         count, this.id, leaseMs)
     } finally {
       this.reserved -= count
+      this.releasing -= batch.length
     }
     // Claimed jobs start before the batch lets go of its slots, so close() waits for them too.
     this.startAll(reply)
