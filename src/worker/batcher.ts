@@ -46,8 +46,11 @@ export class Batcher<T> {
     const items = this.pending
     this.pending = []
     this.writes++
-    this.writer.write(items, this.failures).then(() => {
-      this.failures = 0
+    const retry = this.failures
+    this.writer.write(items, retry).then(() => {
+      // Only a write sent after the latest failure shows Redis is back: one sent before it may
+      // succeed while the failed items still wait, and those must go out as a retry.
+      if (retry === this.failures) this.failures = 0
     }, (err: Error) => this.onFailure(err, items)).finally(() => {
       this.writes--
       this.schedule()
