@@ -9,7 +9,7 @@ interface Waiting {
 }
 
 /**
- * Single enqueues from concurrent requests share script calls: the ones made in the same turn of the
+ * Behind JobQueue.enqueue. Single enqueues from concurrent requests share script calls: the ones made in the same turn of the
  * event loop go to Redis as one enqueueJobs batch, in call order, so fifty concurrent POST /jobs
  * cost one EVALSHA (six keys sent once, one reply to decode) instead of fifty.
  *

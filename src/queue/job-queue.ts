@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Config } from '../config/config.js'
+import { EnqueueCoalescer } from './enqueue-coalescer.js'
 import { errorFromScriptCode, InvalidCursorError } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
 import { queueKeys, type QueueKeys } from './keys.js'
@@ -83,6 +84,7 @@ export class JobQueue {
   readonly failedRetentionMs: number
   private readonly now: () => number
   private readonly onRedisError: (err: Error) => void
+  private readonly coalescer = new EnqueueCoalescer(this)
 
   constructor (options: JobQueueOptions) {
     this.redis = options.redis
@@ -111,12 +113,11 @@ export class JobQueue {
 
   /**
    * Enqueues one job: created, priority raised, already there, or refused because its entity is running.
+   * Calls made in the same turn of the event loop share one script call (see EnqueueCoalescer).
    * @throws JQ_ERR_HANDLER_NOT_FOUND when no handler is registered for the task.
    */
-  async enqueue (job: NewJob): Promise<{ outcome: EnqueueOutcome, job: JobRecord }> {
-    const [result] = await this.enqueueMany([job])
-    if (result.job === null) throw errorFromScriptCode(-4, job.task)
-    return result as { outcome: EnqueueOutcome, job: JobRecord }
+  enqueue (job: NewJob): Promise<{ outcome: EnqueueOutcome, job: JobRecord }> {
+    return this.coalescer.enqueue(job)
   }
 
   /** Reads a job by job_id or entity_id, with its positions when queued. */

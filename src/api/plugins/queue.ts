@@ -4,14 +4,11 @@ import type { Config } from '../../config/config.js'
 import { createRedis } from '../../queue/redis.js'
 import { jobQueueFromConfig, type JobQueue } from '../../queue/job-queue.js'
 import { HandlerStore } from '../../queue/handler-store.js'
-import { EnqueueCoalescer } from '../../queue/enqueue-coalescer.js'
 import { createApiMetrics, type ApiMetrics } from '../../metrics/api-metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     jobQueue: JobQueue
-    /** POST /jobs goes through it: concurrent single enqueues share one script call. */
-    enqueuer: EnqueueCoalescer
     handlerStore: HandlerStore
     metrics: ApiMetrics
   }
@@ -26,7 +23,6 @@ async function queuePlugin (app: FastifyInstance, { config }: { config: Config }
   const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
   const jobQueue = jobQueueFromConfig(config, redis, () => metrics.redisErrors.inc())
   app.decorate('jobQueue', jobQueue)
-  app.decorate('enqueuer', new EnqueueCoalescer(jobQueue))
   app.decorate('metrics', metrics)
   app.decorate('handlerStore', new HandlerStore(redis, jobQueue.keys))
   // Connect before the server listens, so a healthy Redis never sees a 503 at start; a Redis that is

@@ -24,7 +24,7 @@ const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, 
       }
     }
   }, async (request, reply) => {
-    const { outcome, job } = await app.enqueuer.enqueue(toNewJob(request.body, limits))
+    const { outcome, job } = await app.jobQueue.enqueue(toNewJob(request.body, limits))
     app.metrics.enqueueOutcomes.inc({ outcome })
     request.log.info({ job_id: job.job_id, entity_id: job.entity_id, outcome }, 'enqueue')
     if (outcome === 'processing') {
