@@ -32,6 +32,8 @@ local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonu
 local HOUSEKEEPING_LIMIT = 100
 
 local codes = {}
+local finished = newFinished()
+local done, doneAt = {}, {}
 for i = 6, #ARGV, 3 do
   local id, token, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local job = loadJob(jobsKey, id)
@@ -40,17 +42,20 @@ for i = 6, #ARGV, 3 do
   elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token then
     codes[#codes + 1] = -2
   else
-    rcall('ZREM', processingKey, id)
+    done[#done + 1] = id
+    doneAt[#doneAt + 1], doneAt[#doneAt + 2] = now, id
     job[STATUS] = 'completed'
     job[FINISHED_AT] = now
     job[LEASE] = false
     if result ~= '' then job[RESULT] = result end
     saveJob(jobsKey, id, job)
-    rcall('ZADD', completedKey, now, id)
-    recordFinished(statsKey, 'completed', now - job[STARTED_AT])
+    addFinished(finished, 'completed', now - job[STARTED_AT])
     codes[#codes + 1] = 1
   end
 end
+callMany('ZREM', processingKey, done)
+callMany('ZADD', completedKey, doneAt)
+flushFinished(statsKey, finished)
 -- As many old completed jobs go as a call per completion would trim, so history keeps up.
 if #codes > 0 then
   trimFinished(completedKey, jobsKey, entitiesKey, now - tonumber(ARGV[5]), 10 * #codes)
@@ -63,6 +68,7 @@ if count == 0 and #codes > 0 then return reply end
 -- Lapsed leases: the attempt counts, so a job that kills its worker every time still ends.
 local lapsed = rcall('ZRANGEBYSCORE', processingKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
 local attemptsCache = {}
+finished = newFinished()
 for _, id in ipairs(lapsed) do
   rcall('ZREM', processingKey, id)
   local job = loadJob(jobsKey, id)
@@ -73,7 +79,7 @@ for _, id in ipairs(lapsed) do
       job[STATUS] = 'failed'
       job[FINISHED_AT] = now
       rcall('ZADD', failedKey, now, id)
-      recordFinished(statsKey, 'failed', now - (job[STARTED_AT] or now))
+      addFinished(finished, 'failed', now - (job[STARTED_AT] or now))
     else
       job[STATUS] = 'queued'
       job[STARTED_AT] = false
@@ -82,6 +88,8 @@ for _, id in ipairs(lapsed) do
     saveJob(jobsKey, id, job)
   end
 end
+
+flushFinished(statsKey, finished)
 
 local due = rcall('ZRANGEBYSCORE', scheduledKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
 for _, id in ipairs(due) do
@@ -100,6 +108,7 @@ if count > 0 then
   local popped = rcall('ZPOPMIN', queuedKey, count)
   -- One counter step per call: the tokens of this batch are the last #popped / 2 values it passed.
   local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped / 2) or 0
+  local leased = {}
   for i = 1, #popped, 2 do
     local id = popped[i]
     local job = loadJob(jobsKey, id)
@@ -112,10 +121,11 @@ if count > 0 then
       -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.
       job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. (lastLease - (#popped - i - 1) / 2)
       saveJob(jobsKey, id, job)
-      rcall('ZADD', processingKey, now + leaseMs, id)
+      leased[#leased + 1], leased[#leased + 2] = now + leaseMs, id
       pushJob(reply, 1, id, job, false, false)
     end
   end
+  callMany('ZADD', processingKey, leased)
 end
 
 -- Tell the caller when to look again: now if jobs are left for another worker, else at the next

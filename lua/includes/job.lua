@@ -122,15 +122,44 @@ local function trimFinished(setKey, jobsKey, entitiesKey, cutoff, limit)
   return #ids
 end
 
+-- One command for many members (ZADD score member ..., ZREM member ...) instead of one per member,
+-- in chunks of an even size that keep unpack within Lua's stack.
+local function callMany(command, key, args)
+  for i = 1, #args, 1000 do
+    rcall(command, key, unpack(args, i, math.min(#args, i + 999)))
+  end
+end
+
 -- Totals and runtime statistics of jobs that ran to an end (completed or failed), for GET /queue.
-local function recordFinished(statsKey, status, runtime)
-  rcall('HINCRBY', statsKey, status, 1)
-  rcall('HINCRBY', statsKey, 'processed', 1)
-  rcall('HINCRBY', statsKey, 'runtime_sum', runtime)
+-- A script gathers them with addFinished and writes them once with flushFinished: a worker's batch
+-- then costs a handful of commands on the stats hash, not a handful per job.
+local function newFinished()
+  return { counts = {}, processed = 0, sum = 0, min = false, max = false }
+end
+
+local function addFinished(finished, status, runtime)
+  finished.counts[status] = (finished.counts[status] or 0) + 1
+  finished.processed = finished.processed + 1
+  finished.sum = finished.sum + runtime
+  if not finished.min or runtime < finished.min then finished.min = runtime end
+  if not finished.max or runtime > finished.max then finished.max = runtime end
+end
+
+local function flushFinished(statsKey, finished)
+  if finished.processed == 0 then return end
+  for status, n in pairs(finished.counts) do rcall('HINCRBY', statsKey, status, n) end
+  rcall('HINCRBY', statsKey, 'processed', finished.processed)
+  rcall('HINCRBY', statsKey, 'runtime_sum', finished.sum)
   local min = tonumber(rcall('HGET', statsKey, 'runtime_min'))
-  if not min or runtime < min then rcall('HSET', statsKey, 'runtime_min', runtime) end
+  if not min or finished.min < min then rcall('HSET', statsKey, 'runtime_min', finished.min) end
   local max = tonumber(rcall('HGET', statsKey, 'runtime_max'))
-  if not max or runtime > max then rcall('HSET', statsKey, 'runtime_max', runtime) end
+  if not max or finished.max > max then rcall('HSET', statsKey, 'runtime_max', finished.max) end
+end
+
+local function recordFinished(statsKey, status, runtime)
+  local finished = newFinished()
+  addFinished(finished, status, runtime)
+  flushFinished(statsKey, finished)
 end
 
 -- max_attempts of the handler a task names; a deleted handler leaves its jobs one attempt.
