@@ -74,4 +74,25 @@ describe('JobQueue.completeAndClaim: a worker\'s batch of completions and its ne
     await queue.complete(b.job_id, b.lease as string, null)
     await assert.rejects(queue.complete(b.job_id, b.lease as string, null), { code: 'JQ_ERR_LEASE_LOST' })
   })
+
+  it('should count a batch in the runtime statistics as it would count its jobs one by one', async (t) => {
+    const { queue, clock } = await setup(t, redis().url)
+    const start = clock.now
+    for (const entity of ['a', 'b', 'c', 'd', 'e']) await queue.enqueue(newJob(entity))
+    const [a] = (await queue.claim(1, 'w1', 60_000)).jobs
+    clock.now = start + 100
+    await queue.complete(a.job_id, a.lease as string, null)
+    const [b] = (await queue.claim(1, 'w1', 60_000)).jobs
+    clock.now = start + 150
+    const [c] = (await queue.claim(1, 'w1', 60_000)).jobs
+    clock.now = start + 170
+    const [d] = (await queue.claim(1, 'w1', 60_000)).jobs
+    clock.now = start + 400
+    // Runtimes 300, 250 and 230, in one write with a stale answer among them; none beats a's 100 as the minimum.
+    const done = await queue.completeAndClaim([b, c, a, d].map((j) => ({ jobId: j.job_id, lease: j.lease as string, result: null })), 0, 'w1', 60_000)
+    assert.deepEqual(done.codes, [1, 1, ScriptCode.LeaseLost, 1])
+    const overview = await queue.overview()
+    assert.deepEqual([overview.completed, overview.total_processed, overview.runtime_ms], [4, 4, { min: 100, avg: 220, max: 300 }])
+    assert.deepEqual(await queue.checkInvariants(), [])
+  })
 })
