@@ -18,26 +18,26 @@ local queuedKey, scheduledKey, completedKey, failedKey, cancelledKey, jobsKey, e
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local now = tonumber(ARGV[2])
 
-local id, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
-if not id then return -1 end
+local key, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
+if not key then return -1 end
 local status = job[STATUS]
-if status == 'processing' then return pushJob({}, -3, id, job, false, false) end
+if status == 'processing' then return pushJob({}, -3, key, job, false, false) end
 
 if status == 'queued' or status == 'scheduled' then
-  rcall('ZREM', queuedKey, id)
-  rcall('ZREM', scheduledKey, id)
+  rcall('ZREM', queuedKey, key)
+  rcall('ZREM', scheduledKey, key)
   job[STATUS] = 'cancelled'
   job[FINISHED_AT] = now
   job[NEXT_ATTEMPT_AT] = false
-  saveJob(jobsKey, id, job)
-  rcall('ZADD', cancelledKey, now, id)
+  saveJob(jobsKey, key, job)
+  rcall('ZADD', cancelledKey, now, key)
   trimFinished(cancelledKey, jobsKey, entitiesKey, now - tonumber(ARGV[3]), 10)
-  return pushJob({}, 1, id, job, false, false)
+  return pushJob({}, 1, key, job, false, false)
 end
 
-rcall('ZREM', completedKey, id)
-rcall('ZREM', failedKey, id)
-rcall('ZREM', cancelledKey, id)
-rcall('HDEL', jobsKey, id)
-if rcall('HGET', entitiesKey, job[ENTITY]) == id then rcall('HDEL', entitiesKey, job[ENTITY]) end
-return pushJob({}, 2, id, job, false, false)
+rcall('ZREM', completedKey, key)
+rcall('ZREM', failedKey, key)
+rcall('ZREM', cancelledKey, key)
+rcall('HDEL', jobsKey, key)
+if rcall('HGET', entitiesKey, job[ENTITY]) == key then rcall('HDEL', entitiesKey, job[ENTITY]) end
+return pushJob({}, 2, key, job, false, false)

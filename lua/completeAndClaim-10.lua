@@ -11,7 +11,7 @@
   KEYS[2] processing  ZSET  jobq:{q}:processing  score = lease deadline (ms)
   KEYS[3] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
   KEYS[4] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
-  KEYS[5] jobs        HASH  jobq:{q}:jobs
+  KEYS[5] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
   KEYS[6] marker      ZSET  jobq:{q}:marker
   KEYS[7] handlers    HASH  jobq:{q}:handlers
   KEYS[8] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
@@ -35,20 +35,20 @@ local codes = {}
 local finished = newFinished()
 local done, doneAt = {}, {}
 for i = 6, #ARGV, 3 do
-  local id, token, result = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local job = loadJob(jobsKey, id)
+  local token, result = ARGV[i + 1], ARGV[i + 2]
+  local key, job = findJob(jobsKey, ARGV[i])
   if not job then
     codes[#codes + 1] = -1
   elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token then
     codes[#codes + 1] = -2
   else
-    done[#done + 1] = id
-    doneAt[#doneAt + 1], doneAt[#doneAt + 2] = now, id
+    done[#done + 1] = key
+    doneAt[#doneAt + 1], doneAt[#doneAt + 2] = now, key
     job[STATUS] = 'completed'
     job[FINISHED_AT] = now
     job[LEASE] = false
     if result ~= '' then job[RESULT] = result end
-    saveJob(jobsKey, id, job)
+    saveJob(jobsKey, key, job)
     addFinished(finished, 'completed', now - job[STARTED_AT])
     codes[#codes + 1] = 1
   end
@@ -69,37 +69,37 @@ if count == 0 and #codes > 0 then return reply end
 local lapsed = rcall('ZRANGEBYSCORE', processingKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
 local attemptsCache = {}
 finished = newFinished()
-for _, id in ipairs(lapsed) do
-  rcall('ZREM', processingKey, id)
-  local job = loadJob(jobsKey, id)
+for _, key in ipairs(lapsed) do
+  rcall('ZREM', processingKey, key)
+  local job = loadJob(jobsKey, key)
   if job then
     job[LAST_ERROR] = 'lease expired: worker ' .. tostring(job[LEASE]) .. ' did not answer in time'
     job[LEASE] = false
     if job[ATTEMPTS] >= maxAttempts(handlersKey, job[TASK], attemptsCache) then
       job[STATUS] = 'failed'
       job[FINISHED_AT] = now
-      rcall('ZADD', failedKey, now, id)
+      rcall('ZADD', failedKey, now, key)
       addFinished(finished, 'failed', now - (job[STARTED_AT] or now))
     else
       job[STATUS] = 'queued'
       job[STARTED_AT] = false
-      rcall('ZADD', queuedKey, queueScore(job), id)
+      rcall('ZADD', queuedKey, queueScore(job), key)
     end
-    saveJob(jobsKey, id, job)
+    saveJob(jobsKey, key, job)
   end
 end
 
 flushFinished(statsKey, finished)
 
 local due = rcall('ZRANGEBYSCORE', scheduledKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
-for _, id in ipairs(due) do
-  rcall('ZREM', scheduledKey, id)
-  local job = loadJob(jobsKey, id)
+for _, key in ipairs(due) do
+  rcall('ZREM', scheduledKey, key)
+  local job = loadJob(jobsKey, key)
   if job then
     job[STATUS] = 'queued'
     job[NEXT_ATTEMPT_AT] = false
-    saveJob(jobsKey, id, job)
-    rcall('ZADD', queuedKey, queueScore(job), id)
+    saveJob(jobsKey, key, job)
+    rcall('ZADD', queuedKey, queueScore(job), key)
   end
 end
 
@@ -110,8 +110,8 @@ if count > 0 then
   local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped / 2) or 0
   local leased = {}
   for i = 1, #popped, 2 do
-    local id = popped[i]
-    local job = loadJob(jobsKey, id)
+    local key = popped[i]
+    local job = loadJob(jobsKey, key)
     if job then
       job[STATUS] = 'processing'
       job[ATTEMPTS] = job[ATTEMPTS] + 1
@@ -120,9 +120,9 @@ if count > 0 then
       -- resets it (or a release gives an attempt back), and a late answer to that earlier claim
       -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.
       job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. (lastLease - (#popped - i - 1) / 2)
-      saveJob(jobsKey, id, job)
-      leased[#leased + 1], leased[#leased + 2] = now + leaseMs, id
-      pushJob(reply, 1, id, job, false, false)
+      saveJob(jobsKey, key, job)
+      leased[#leased + 1], leased[#leased + 2] = now + leaseMs, key
+      pushJob(reply, 1, key, job, false, false)
     end
   end
   callMany('ZADD', processingKey, leased)

@@ -1,9 +1,9 @@
 --[[
   Enqueues one or more jobs, one entity at most once (the whole batch is atomic).
   KEYS[1] queued    ZSET    jobq:{q}:queued     score = priority * 2^49 + seq
-  KEYS[2] jobs      HASH    jobq:{q}:jobs       job_id -> record
-  KEYS[3] entities  HASH    jobq:{q}:entities   entity_id -> latest job_id
-  KEYS[4] seq       STRING  jobq:{q}:seq        first-enqueue counter
+  KEYS[2] jobs      HASH    jobq:{q}:jobs       key -> record (includes/job.lua)
+  KEYS[3] entities  HASH    jobq:{q}:entities   entity_id -> key of its latest job
+  KEYS[4] seq       STRING  jobq:{q}:seq        first-enqueue counter, never reused: it makes the key
   KEYS[5] marker    ZSET    jobq:{q}:marker     wakes blocked workers
   KEYS[6] handlers  HASH    jobq:{q}:handlers   name -> handler JSON
   ARGV[1] now (ms)  ARGV[2] job count n
@@ -19,68 +19,49 @@ local queuedKey, jobsKey, entitiesKey, seqKey, markerKey, handlersKey =
 local now = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
 local known = {}
--- job_id -> its record as this batch leaves it: items naming one entity share the table, so every
+-- key -> its record as this batch leaves it: items naming one entity share the table, so every
 -- reply shows the job's final priority (a later item may raise it), as its positions do.
 local records = {}
 local results = {}
 local created = 0
 
--- Base 62 with its digits in ASCII order, so ids sort by time as byte strings (as Redis orders them).
-local DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-
-local function base62(n, width)
-  local s = ''
-  for _ = 1, width do
-    local d = n % 62
-    s = string.sub(DIGITS, d + 1, d + 1) .. s
-    n = (n - d) / 62
-  end
-  return s
-end
-
--- 12 characters: 7 digits of milliseconds keep ids in time order until the year 2081; 5 of the
--- sequence make them unique (two ids of one millisecond are 62^5 enqueues apart at the least).
-local function newJobId(seq)
-  return base62(now, 7) .. base62(seq % 916132832, 5)
-end
-
 for i = 0, count - 1 do
   local base = 3 + i * 6
   local task, entity, priority = ARGV[base], ARGV[base + 1], tonumber(ARGV[base + 2])
   if known[task] == nil then known[task] = rcall('HEXISTS', handlersKey, task) == 1 end
-  local id, job = nil, nil
-  local existingId = rcall('HGET', entitiesKey, entity)
-  if existingId then
-    job = records[existingId] or loadJob(jobsKey, existingId)
-    if job and isActive(job) then id = existingId else job = nil end
+  local key, job = nil, nil
+  local existingKey = rcall('HGET', entitiesKey, entity)
+  if existingKey then
+    job = records[existingKey] or loadJob(jobsKey, existingKey)
+    if job and isActive(job) then key = existingKey else job = nil end
   end
 
   if not known[task] then
     results[#results + 1] = {-4, false, {task, entity}}
   elseif job and job[STATUS] == 'processing' then
-    results[#results + 1] = {4, id, job}
+    results[#results + 1] = {4, key, job}
   elseif job then
     local code = 3
     if priority < job[PRIORITY] then
       job[PRIORITY] = priority
       job[PRIORITY_UPDATED_AT] = now
-      saveJob(jobsKey, id, job)
-      if job[STATUS] == 'queued' then rcall('ZADD', queuedKey, queueScore(job), id) end
+      saveJob(jobsKey, key, job)
+      if job[STATUS] == 'queued' then rcall('ZADD', queuedKey, queueScore(job), key) end
       code = 2
     end
-    results[#results + 1] = {code, id, job}
+    results[#results + 1] = {code, key, job}
   else
     local seq = rcall('INCR', seqKey)
-    id = newJobId(seq)
+    key = base62(seq, 1)
     job = {task, entity, ARGV[base + 3], ARGV[base + 4], ARGV[base + 5], priority, seq, now, 0, 'queued',
       false, false, false, false, false, false, false}
-    saveJob(jobsKey, id, job)
-    rcall('HSET', entitiesKey, entity, id)
-    rcall('ZADD', queuedKey, queueScore(job), id)
+    saveJob(jobsKey, key, job)
+    rcall('HSET', entitiesKey, entity, key)
+    rcall('ZADD', queuedKey, queueScore(job), key)
     created = created + 1
-    results[#results + 1] = {1, id, job}
+    results[#results + 1] = {1, key, job}
   end
-  if id then records[id] = job end
+  if key then records[key] = job end
 end
 
 if created > 0 then wakeWorkers(markerKey, 0) end

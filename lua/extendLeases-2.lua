@@ -1,9 +1,9 @@
 --[[
   Heartbeat: pushes back the lease deadline of every job the caller still holds, in one call.
   KEYS[1] processing  ZSET  jobq:{q}:processing   score = lease deadline (ms)
-  KEYS[2] jobs        HASH  jobq:{q}:jobs
+  KEYS[2] jobs        HASH  jobq:{q}:jobs          key -> record; the set holds keys (includes/job.lua)
   ARGV[1] now (ms)  ARGV[2] lease (ms)  ARGV[3..] job id, lease token, job id, lease token, ...
-  Returns the ids whose lease is no longer the caller's (lapsed and taken back, or finished).
+  Returns the job ids (as given) whose lease is no longer the caller's (lapsed and taken back, or finished).
   Works while Redis is at maxmemory: Redis refuses a script's first write there only when it is a
   command that may grow memory, so the deadline is moved by ZREM then ZADD (ZADD first would be
   refused, every lease of a callback longer than JOBQ_LEASE_MS would lapse and its job run again).
@@ -14,12 +14,11 @@ local processingKey, jobsKey = KEYS[1], KEYS[2]
 local deadline = tonumber(ARGV[1]) + tonumber(ARGV[2])
 local lost = {}
 for i = 3, #ARGV, 2 do
-  local id, token = ARGV[i], ARGV[i + 1]
-  local job = loadJob(jobsKey, id)
-  if job and job[STATUS] == 'processing' and job[LEASE] == token then
-    if rcall('ZREM', processingKey, id) == 1 then rcall('ZADD', processingKey, deadline, id) end
+  local key, job = findJob(jobsKey, ARGV[i])
+  if job and job[STATUS] == 'processing' and job[LEASE] == ARGV[i + 1] then
+    if rcall('ZREM', processingKey, key) == 1 then rcall('ZADD', processingKey, deadline, key) end
   else
-    lost[#lost + 1] = id
+    lost[#lost + 1] = ARGV[i]
   end
 end
 return lost

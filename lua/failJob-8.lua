@@ -4,7 +4,7 @@
   KEYS[1] processing  ZSET  jobq:{q}:processing
   KEYS[2] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
   KEYS[3] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
-  KEYS[4] jobs        HASH  jobq:{q}:jobs
+  KEYS[4] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
   KEYS[5] entities    HASH  jobq:{q}:entities
   KEYS[6] stats       HASH  jobq:{q}:stats
   KEYS[7] marker      ZSET  jobq:{q}:marker
@@ -18,22 +18,22 @@
 
 local processingKey, scheduledKey, failedKey, jobsKey, entitiesKey, statsKey, markerKey, queuedKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-local id, token, now, message = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local token, now, message = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local retryAt = tonumber(ARGV[5])
 
-local job = loadJob(jobsKey, id)
+local key, job = findJob(jobsKey, ARGV[1])
 if not job then return -1 end
 if job[STATUS] ~= 'processing' or job[LEASE] ~= token then return -2 end
 
-rcall('ZREM', processingKey, id)
+rcall('ZREM', processingKey, key)
 job[LEASE] = false
 if ARGV[7] == '0' then
   -- Released unrun: back at its old place, the attempt not counted, its last error untouched.
   job[ATTEMPTS] = job[ATTEMPTS] - 1
   job[STATUS] = 'queued'
   job[STARTED_AT] = false
-  saveJob(jobsKey, id, job)
-  rcall('ZADD', queuedKey, queueScore(job), id)
+  saveJob(jobsKey, key, job)
+  rcall('ZADD', queuedKey, queueScore(job), key)
   wakeWorkers(markerKey, now)
   return 3
 end
@@ -42,16 +42,16 @@ job[LAST_ERROR] = message
 if retryAt >= 0 then
   job[STATUS] = 'scheduled'
   job[NEXT_ATTEMPT_AT] = retryAt
-  saveJob(jobsKey, id, job)
-  rcall('ZADD', scheduledKey, retryAt, id)
+  saveJob(jobsKey, key, job)
+  rcall('ZADD', scheduledKey, retryAt, key)
   wakeWorkers(markerKey, retryAt)
   return 1
 end
 
 job[STATUS] = 'failed'
 job[FINISHED_AT] = now
-saveJob(jobsKey, id, job)
-rcall('ZADD', failedKey, now, id)
+saveJob(jobsKey, key, job)
+rcall('ZADD', failedKey, now, key)
 recordFinished(statsKey, 'failed', now - job[STARTED_AT])
 trimFinished(failedKey, jobsKey, entitiesKey, now - tonumber(ARGV[6]), 10)
 return 2

@@ -8,6 +8,6 @@
 ]]
 --- @include "job"
 
-local id, job = resolveJob(KEYS[2], KEYS[3], ARGV[1])
-if not id then return -1 end
-return pushJob({}, 1, id, job, positions(KEYS[1], id, job))
+local key, job = resolveJob(KEYS[2], KEYS[3], ARGV[1])
+if not key then return -1 end
+return pushJob({}, 1, key, job, positions(KEYS[1], key, job))

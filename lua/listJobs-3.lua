@@ -1,10 +1,12 @@
 --[[
   One page of the jobs in a state set, in that set's order (dispatch order for `queued`, lease
-  deadline for `processing`), after a cursor. Read only.
-  KEYS[1] set     ZSET  jobq:{q}:queued or jobq:{q}:processing
+  deadline for `processing`, then the job's key), after a cursor. Read only.
+  KEYS[1] set     ZSET  jobq:{q}:queued or jobq:{q}:processing   members are keys (includes/job.lua)
   KEYS[2] jobs    HASH  jobq:{q}:jobs
   KEYS[3] queued  ZSET  jobq:{q}:queued   (for positions)
   ARGV[1] cursor score or '' for the first page  ARGV[2] cursor member  ARGV[3] page size
+  The cursor is the last listed (score, member): a key, not a job_id, so that it compares with the
+  set's members as Redis orders them, and a job gone since the last page still marks the place.
   Returns { next cursor score or false, next cursor member or false, job reply... } with job replies
   as in includes/job.lua pushJob (code 1).
 ]]
@@ -15,7 +17,7 @@ local limit = tonumber(ARGV[3])
 local page = {}
 
 -- Whether a sorts after b as Redis orders members of one score: by bytes. Lua's `>` on strings
--- follows the server's locale (strcoll), which may fold the case of mixed-case job ids.
+-- follows the server's locale (strcoll), which may fold the case of mixed-case keys.
 local function after(a, b)
   for i = 1, math.min(#a, #b) do
     local x, y = string.byte(a, i), string.byte(b, i)
@@ -51,8 +53,8 @@ if #page / 2 == limit then
   end
 end
 for i = 1, #page, 2 do
-  local id = page[i]
-  local job = loadJob(jobsKey, id)
-  if job then pushJob(reply, 1, id, job, positions(queuedKey, id, job)) end
+  local key = page[i]
+  local job = loadJob(jobsKey, key)
+  if job then pushJob(reply, 1, key, job, positions(queuedKey, key, job)) end
 end
 return reply

@@ -14,24 +14,24 @@
 
 local queuedKey, failedKey, jobsKey, entitiesKey, markerKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 
-local id, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
-if not id then return -1 end
-if job[STATUS] ~= 'failed' then return pushJob({}, -6, id, job, false, false) end
+local key, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
+if not key then return -1 end
+if job[STATUS] ~= 'failed' then return pushJob({}, -6, key, job, false, false) end
 
 local current = rcall('HGET', entitiesKey, job[ENTITY])
-if current and current ~= id then
+if current and current ~= key then
   local other = loadJob(jobsKey, current)
   if other and isActive(other) then return pushJob({}, -5, current, other, false, false) end
 end
 
-rcall('ZREM', failedKey, id)
+rcall('ZREM', failedKey, key)
 job[STATUS] = 'queued'
 job[ATTEMPTS] = 0
 job[STARTED_AT] = false
 job[FINISHED_AT] = false
 job[NEXT_ATTEMPT_AT] = false
-saveJob(jobsKey, id, job)
-rcall('HSET', entitiesKey, job[ENTITY], id)
-rcall('ZADD', queuedKey, queueScore(job), id)
+saveJob(jobsKey, key, job)
+rcall('HSET', entitiesKey, job[ENTITY], key)
+rcall('ZADD', queuedKey, queueScore(job), key)
 wakeWorkers(markerKey, tonumber(ARGV[2]))
-return pushJob({}, 1, id, job, positions(queuedKey, id, job))
+return pushJob({}, 1, key, job, positions(queuedKey, key, job))

@@ -13,15 +13,15 @@
 local queuedKey, jobsKey, entitiesKey = KEYS[1], KEYS[2], KEYS[3]
 local priority = tonumber(ARGV[2])
 
-local id, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
-if not id then return -1 end
+local key, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
+if not key then return -1 end
 if job[STATUS] ~= 'queued' and job[STATUS] ~= 'scheduled' then
-  return pushJob({}, -3, id, job, false, false)
+  return pushJob({}, -3, key, job, false, false)
 end
 if job[PRIORITY] ~= priority then
   job[PRIORITY] = priority
   job[PRIORITY_UPDATED_AT] = tonumber(ARGV[3])
-  saveJob(jobsKey, id, job)
-  if job[STATUS] == 'queued' then rcall('ZADD', queuedKey, queueScore(job), id) end
+  saveJob(jobsKey, key, job)
+  if job[STATUS] == 'queued' then rcall('ZADD', queuedKey, queueScore(job), key) end
 end
-return pushJob({}, 1, id, job, positions(queuedKey, id, job))
+return pushJob({}, 1, key, job, positions(queuedKey, key, job))

@@ -139,6 +139,11 @@ export function suiteContext (): { after: (fn: () => unknown) => void } {
   return { after: (fn) => { cleanups.push(fn) } }
 }
 
+/** The key Redis stores a job under (lua/includes/job.lua): its job_id after the time part, unpadded. */
+export function jobKey (jobId: string): string {
+  return jobId.slice(7).replace(/^0+/, '')
+}
+
 /** Every key of a queue with its DUMP: equal snapshots mean nothing stored changed in between. */
 export async function snapshotQueue (client: Redis, queue: string): Promise<Record<string, string>> {
   const keys = (await client.keys(`jobq:{${queue}}:*`)).sort()

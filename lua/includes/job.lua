@@ -1,11 +1,16 @@
 --[[
   Shared helpers, inlined by src/queue/scripts.ts where a script says `--- @include "job"`.
 
-  A job record is one field of the queue's `jobs` hash: job_id -> cmsgpack array. MessagePack keeps
+  A job record is one field of the queue's `jobs` hash: key -> cmsgpack array. MessagePack keeps
   the caller's args/kwargs/metadata JSON byte for byte (cjson would turn [] into {} and round numbers),
   and one field per job in a shared hash costs far less memory than a key per job.
   Stored, a record is compact: its status is a small number, and the trailing fields that hold their
   default are left out, so a fresh queued job ends at queued_at. loadJob gives the full record back.
+
+  Redis knows a job by its key, base 62 of its seq (1 to 4 characters up to 14.7M jobs: an 8-byte
+  string where the public job_id takes 16), in the `jobs` hash, every state set and the entity index.
+  Only the public job_id crosses a script's boundary: findJob and resolveJob turn it into the key,
+  pushJob turns the key back into it.
 ]]
 local rcall = redis.call
 
@@ -40,15 +45,15 @@ local function decodeRecord(raw)
   return job
 end
 
-local function loadJob(jobsKey, id)
-  local raw = rcall('HGET', jobsKey, id)
+local function loadJob(jobsKey, key)
+  local raw = rcall('HGET', jobsKey, key)
   if not raw then return nil end
   return decodeRecord(raw)
 end
 
 -- Packs a proper sequence (cmsgpack makes a map of a table with holes) up to the last field that is
 -- not at its default.
-local function saveJob(jobsKey, id, job)
+local function saveJob(jobsKey, key, job)
   local stored = {}
   for i = 1, RECORD_FIELDS do
     local v = job[i]
@@ -60,18 +65,50 @@ local function saveJob(jobsKey, id, job)
     if stored[i] ~= (STORED_DEFAULTS[i] or false) then break end
     stored[i] = nil
   end
-  rcall('HSET', jobsKey, id, cmsgpack.pack(stored))
+  rcall('HSET', jobsKey, key, cmsgpack.pack(stored))
+end
+
+-- Base 62 with its digits in ASCII order, so numbers of one width sort as byte strings (as Redis
+-- orders them); at least `width` digits, left-padded with '0'.
+local DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+local function base62(n, width)
+  local s = ''
+  repeat
+    local d = n % 62
+    s = string.sub(DIGITS, d + 1, d + 1) .. s
+    n = (n - d) / 62
+  until n == 0
+  return string.rep('0', width - #s) .. s
+end
+
+-- The public job_id of the job stored under `key`: 7 digits of its enqueue millisecond keep ids in
+-- time order until the year 2081, then the key padded to 5 digits (12 characters in all until the
+-- 916,132,832nd job of the queue, one more per further digit). The key is unique, so the id is too.
+local function publicId(key, job)
+  return base62(job[QUEUED_AT], 7) .. string.rep('0', 5 - #key) .. key
+end
+
+-- The key and record a public job_id names, or nil: the id must be exactly the one publicId gives,
+-- time part included, so an id that is malformed, padded otherwise or names a key with another
+-- enqueue time is as unknown as an id that never was.
+local function findJob(jobsKey, id)
+  if #id < 12 or not string.find(id, '^[0-9A-Za-z]+$') then return nil, nil end
+  local key = string.gsub(string.sub(id, 8), '^0+', '')
+  local job = key ~= '' and loadJob(jobsKey, key)
+  if job and publicId(key, job) == id then return key, job end
+  return nil, nil
 end
 
 -- An identifier is a job_id or an entity_id; job ids win, since they are generated and cannot be chosen.
 local function resolveJob(jobsKey, entitiesKey, ident)
-  local job = loadJob(jobsKey, ident)
-  if job then return ident, job end
-  local id = rcall('HGET', entitiesKey, ident)
-  if not id then return nil, nil end
-  job = loadJob(jobsKey, id)
+  local key, job = findJob(jobsKey, ident)
+  if key then return key, job end
+  key = rcall('HGET', entitiesKey, ident)
+  if not key then return nil, nil end
+  job = loadJob(jobsKey, key)
   if not job then return nil, nil end
-  return id, job
+  return key, job
 end
 
 local function isActive(job)
@@ -80,18 +117,18 @@ local function isActive(job)
 end
 
 -- 1-based positions over the whole queue and within the job's own priority band, in O(log N).
-local function positions(queuedKey, id, job)
+local function positions(queuedKey, key, job)
   if job[STATUS] ~= 'queued' then return false, false end
-  local rank = rcall('ZRANK', queuedKey, id)
+  local rank = rcall('ZRANK', queuedKey, key)
   if not rank then return false, false end
   local ahead = rcall('ZCOUNT', queuedKey, '-inf', '(' .. (job[PRIORITY] * BAND))
   return rank + 1, rank + 1 - ahead
 end
 
--- Appends code, id, the record's fields and the two positions to reply.
-local function pushJob(reply, code, id, job, posQueue, posPriority)
+-- Appends code, the public job_id (false when key is), the record's fields and the two positions to reply.
+local function pushJob(reply, code, key, job, posQueue, posPriority)
   reply[#reply + 1] = code
-  reply[#reply + 1] = id
+  reply[#reply + 1] = key and publicId(key, job)
   for i = 1, RECORD_FIELDS do
     local v = job[i]
     if v == nil then v = false end
@@ -110,16 +147,16 @@ end
 -- Drops up to `limit` finished jobs older than `cutoff`, with their entity pointer when it still
 -- names them, so retained history never grows without bound.
 local function trimFinished(setKey, jobsKey, entitiesKey, cutoff, limit)
-  local ids = rcall('ZRANGEBYSCORE', setKey, '-inf', cutoff, 'LIMIT', 0, limit)
-  for _, id in ipairs(ids) do
-    local job = loadJob(jobsKey, id)
-    if job and rcall('HGET', entitiesKey, job[ENTITY]) == id then
+  local keys = rcall('ZRANGEBYSCORE', setKey, '-inf', cutoff, 'LIMIT', 0, limit)
+  for _, key in ipairs(keys) do
+    local job = loadJob(jobsKey, key)
+    if job and rcall('HGET', entitiesKey, job[ENTITY]) == key then
       rcall('HDEL', entitiesKey, job[ENTITY])
     end
-    rcall('HDEL', jobsKey, id)
-    rcall('ZREM', setKey, id)
+    rcall('HDEL', jobsKey, key)
+    rcall('ZREM', setKey, key)
   end
-  return #ids
+  return #keys
 end
 
 -- One command for many members (ZADD score member ..., ZREM member ...) instead of one per member,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, type Cleanup } from '../helper.js'
+import { buildTestApp, jobKey, registerHandler, sharedRedis, snapshotQueue, type Cleanup } from '../helper.js'
 import { queueKeys } from '../../src/queue/keys.js'
 
 const HOOK = 'http://127.0.0.1:9/hook'
@@ -22,7 +22,7 @@ function post (app: FastifyInstance, payload: Record<string, unknown>) {
 async function storedJson (client: Redis, queue: string, jobId: string): Promise<string[]> {
   return await client.eval(
     "local r = cmsgpack.unpack(redis.call('HGET', KEYS[1], ARGV[1])) return { r[3], r[4], r[5] }",
-    1, queueKeys(queue).jobs, jobId) as string[]
+    1, queueKeys(queue).jobs, jobKey(jobId)) as string[]
 }
 
 describe('POST /jobs', () => {
@@ -200,8 +200,8 @@ describe('POST /jobs', () => {
     }
     const keys = queueKeys(app.jobQueue.queueName)
     assert.equal(await redis().client.hlen(keys.jobs), 1)
-    assert.deepEqual(await redis().client.zrange(keys.queued, '0', '-1'), [jobId])
-    assert.deepEqual(await redis().client.hgetall(keys.entities), { hot: jobId })
+    assert.deepEqual(await redis().client.zrange(keys.queued, '0', '-1'), [jobKey(jobId)])
+    assert.deepEqual(await redis().client.hgetall(keys.entities), { hot: jobKey(jobId) })
     // the args are those of the request that won
     assert.deepEqual((await app.inject({ url: '/jobs/hot' })).json().args, created[0].json().args)
   })

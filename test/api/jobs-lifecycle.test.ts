@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
-import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, type Cleanup } from '../helper.js'
+import { buildTestApp, jobKey, registerHandler, sharedRedis, snapshotQueue, type Cleanup } from '../helper.js'
 import { queueKeys } from '../../src/queue/keys.js'
 
 async function appWithHandler (t: Cleanup, url: string, overrides: Record<string, string> = {}): Promise<FastifyInstance> {
@@ -111,7 +111,7 @@ describe('DELETE /jobs/{id}', () => {
       assert.equal((await get(app, job.job_id)).statusCode, 404)
       assert.equal((await get(app, entity)).statusCode, 404)
       assert.equal(await redis().client.hget(keys.entities, entity), null)
-      assert.equal(await redis().client.hexists(keys.jobs, job.job_id), 0)
+      assert.equal(await redis().client.hexists(keys.jobs, jobKey(job.job_id)), 0)
       assert.equal((await del(app, job.job_id)).statusCode, 404)
     }
     const counts = await overview(app)
@@ -254,7 +254,7 @@ describe('retention of finished jobs', () => {
     assert.equal((await get(app, 'e1')).statusCode, 404)
     assert.equal((await get(app, job.job_id)).statusCode, 404)
     assert.equal(await redis().client.hget(keys.entities, 'e1'), null)
-    assert.equal(await redis().client.hexists(keys.jobs, job.job_id), 0)
+    assert.equal(await redis().client.hexists(keys.jobs, jobKey(job.job_id)), 0)
     const counts = await overview(app)
     assert.deepEqual([counts.completed, counts.total_processed, counts.queued], [0, 1, 1])
     assert.equal((await get(app, kept.job_id)).json().status, 'queued')

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { JobQueue } from '../../src/queue/job-queue.js'
 import type { JobRecord } from '../../src/queue/job.js'
-import { buildTestApp, registerHandler, sharedRedis } from '../helper.js'
+import { buildTestApp, jobKey, registerHandler, sharedRedis } from '../helper.js'
 
 /**
  * Model-based property test: random sequences of API requests and worker calls run against the real
@@ -172,10 +172,10 @@ class Model {
     return [...this.jobs.values()].filter((j) => j.status === 'queued').sort((a, b) => a.priority - b.priority || a.seq - b.seq)
   }
 
-  /** Processing jobs by lease deadline, then job_id (a sorted set's order). */
+  /** Processing jobs by lease deadline, then the key Redis stores them under, as bytes (a sorted set's order). */
   processing (): ModelJob[] {
     return [...this.jobs.values()].filter((j) => j.status === 'processing')
-      .sort((a, b) => (a.deadline as number) - (b.deadline as number) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort((a, b) => (a.deadline as number) - (b.deadline as number) || (jobKey(a.id) < jobKey(b.id) ? -1 : jobKey(a.id) > jobKey(b.id) ? 1 : 0))
   }
 
   count (status: Status): number {
