@@ -83,8 +83,9 @@ local function base62(n, width)
 end
 
 -- The public job_id of the job stored under `key`: 7 digits of its enqueue millisecond keep ids in
--- time order until the year 2081, then the key padded to 5 digits (12 characters in all until the
--- 916,132,832nd job of the queue, one more per further digit). The key is unique, so the id is too.
+-- time order until the year 2081, then the key padded to 5 digits (12 characters for a queue's first
+-- 62^5 - 1 jobs, then one more per further digit; only ids of the one millisecond in which the key
+-- grows a digit sort out of creation order). The key is unique, so the id is too.
 local function publicId(key, job)
   return base62(job[QUEUED_AT], 7) .. string.rep('0', 5 - #key) .. key
 end
