@@ -32,28 +32,33 @@ local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonu
 local HOUSEKEEPING_LIMIT = 100
 
 local codes = {}
-local finished = newFinished()
-local done, doneAt = {}, {}
+local done, doneJobs, doneResults, doneAt = {}, {}, {}, {}
 for i = 6, #ARGV, 3 do
   local token, result = ARGV[i + 1], ARGV[i + 2]
   local key, job = findJob(jobsKey, ARGV[i])
   if not job then
     codes[#codes + 1] = -1
-  elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token then
+  elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token or doneJobs[key] then
     codes[#codes + 1] = -2
   else
-    done[#done + 1] = key
+    done[#done + 1], doneJobs[key], doneResults[key] = key, job, result
     doneAt[#doneAt + 1], doneAt[#doneAt + 2] = now, key
-    job[STATUS] = 'completed'
-    job[FINISHED_AT] = now
-    job[LEASE] = false
-    if result ~= '' then job[RESULT] = result end
-    saveJob(jobsKey, key, job)
-    addFinished(finished, 'completed', now - job[STARTED_AT])
     codes[#codes + 1] = 1
   end
 end
+-- The first write must be one that frees memory: a script whose first write would grow memory is
+-- refused while Redis is over maxmemory, and a worker must still be able to record what it finished.
 callMany('ZREM', processingKey, done)
+local finished = newFinished()
+for _, key in ipairs(done) do
+  local job = doneJobs[key]
+  job[STATUS] = 'completed'
+  job[FINISHED_AT] = now
+  job[LEASE] = false
+  if doneResults[key] ~= '' then job[RESULT] = doneResults[key] end
+  saveJob(jobsKey, key, job)
+  addFinished(finished, 'completed', now - job[STARTED_AT])
+end
 callMany('ZADD', completedKey, doneAt)
 flushFinished(statsKey, finished)
 -- As many old completed jobs go as a call per completion would trim, so history keeps up.
