@@ -67,16 +67,10 @@ end
 if created > 0 then wakeWorkers(markerKey, 0) end
 -- Positions are read after the whole batch is in, so each one is true when the reply leaves.
 local reply = {}
+-- A created job's args, kwargs and metadata are the caller's own: not sent back (false in their place).
 for _, r in ipairs(results) do
-  local at = #reply + 2
-  if r[2] then
-    pushJob(reply, r[1], r[2], r[3], positions(queuedKey, r[2], r[3]))
-  else
-    pushJob(reply, r[1], r[2], r[3], false, false)
-  end
-  -- A created job's args, kwargs and metadata are the caller's own: not sent back (false in their place).
-  if r[1] == 1 then
-    reply[at + ARGS], reply[at + KWARGS], reply[at + METADATA] = false, false, false
-  end
+  local posQueue, posPriority = false, false
+  if r[2] then posQueue, posPriority = positions(queuedKey, r[2], r[3]) end
+  pushJob(reply, r[1], r[2], r[3], posQueue, posPriority, r[1] == 1)
 end
 return reply

@@ -126,15 +126,21 @@ local function positions(queuedKey, key, job)
   return rank + 1, rank + 1 - ahead
 end
 
--- Appends code, the public job_id (false when key is), the record's fields and the two positions to reply.
-local function pushJob(reply, code, key, job, posQueue, posPriority)
-  reply[#reply + 1] = code
-  reply[#reply + 1] = key and publicId(key, job)
+-- Appends code, the public job_id (false when key is), the record and the two positions to reply.
+-- The record travels as one JSON array of its fields (false where empty, status by name; its numbers
+-- are integers below 10^14, within cjson's 14 digits): one string costs Redis and the client a
+-- fraction of what a reply element per field does. Without the caller's JSON when `omitCallerJson`.
+local function pushJob(reply, code, key, job, posQueue, posPriority, omitCallerJson)
+  local fields = {}
   for i = 1, RECORD_FIELDS do
     local v = job[i]
     if v == nil then v = false end
-    reply[#reply + 1] = v
+    fields[i] = v
   end
+  if omitCallerJson then fields[ARGS], fields[KWARGS], fields[METADATA] = false, false, false end
+  reply[#reply + 1] = code
+  reply[#reply + 1] = key and publicId(key, job)
+  reply[#reply + 1] = cjson.encode(fields)
   reply[#reply + 1] = posQueue or false
   reply[#reply + 1] = posPriority or false
   return reply

@@ -36,39 +36,41 @@ export interface JobRecord {
   position_in_priority: number | null
 }
 
-/** Elements in one job reply: code, id, the 17 record fields, two positions (lua/includes/job.lua). */
-export const JOB_REPLY_LENGTH = 21
+/** Elements in one job reply: code, id, the record as a JSON array, two positions (lua/includes/job.lua pushJob). */
+export const JOB_REPLY_LENGTH = 5
 
 type ReplyValue = string | number | null
+/** A record field as the JSON array carries it: false where empty. */
+type Field = string | number | false
 
-const orNull = <T>(value: ReplyValue): T | null => (value === null ? null : value as T)
+const orNull = <T>(value: Field | ReplyValue): T | null => (value === false || value === null ? null : value as T)
 
 /** Decodes the job reply that starts at `at` in a script's flat reply array. */
 export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: JobRecord } {
-  const r = reply
+  const f = JSON.parse(reply[at + 2] as string) as Field[]
   return {
-    code: r[at] as number,
+    code: reply[at] as number,
     job: {
-      job_id: r[at + 1] as string,
-      task: r[at + 2] as string,
-      entity_id: r[at + 3] as string,
-      args: r[at + 4] as string,
-      kwargs: r[at + 5] as string,
-      metadata: r[at + 6] as string,
-      priority: r[at + 7] as Priority,
-      // r[at + 8] is the first-enqueue sequence: an ordering detail, not part of a job's public face
-      status: r[at + 11] as JobStatus,
-      attempts: r[at + 10] as number,
-      queued_at: r[at + 9] as number,
-      priority_updated_at: orNull(r[at + 12]),
-      started_at: orNull(r[at + 13]),
-      finished_at: orNull(r[at + 14]),
-      lease: orNull(r[at + 15]),
-      last_error: orNull(r[at + 16]),
-      result: orNull(r[at + 17]),
-      next_attempt_at: orNull(r[at + 18]),
-      position_in_queue: orNull(r[at + 19]),
-      position_in_priority: orNull(r[at + 20])
+      job_id: reply[at + 1] as string,
+      task: f[0] as string,
+      entity_id: f[1] as string,
+      args: f[2] as string,
+      kwargs: f[3] as string,
+      metadata: f[4] as string,
+      priority: f[5] as Priority,
+      // f[6] is the first-enqueue sequence: an ordering detail, not part of a job's public face
+      queued_at: f[7] as number,
+      attempts: f[8] as number,
+      status: f[9] as JobStatus,
+      priority_updated_at: orNull(f[10]),
+      started_at: orNull(f[11]),
+      finished_at: orNull(f[12]),
+      lease: orNull(f[13]),
+      last_error: orNull(f[14]),
+      result: orNull(f[15]),
+      next_attempt_at: orNull(f[16]),
+      position_in_queue: orNull(reply[at + 3]),
+      position_in_priority: orNull(reply[at + 4])
     }
   }
 }
