@@ -14,6 +14,11 @@
 ]]
 local rcall = redis.call
 
+-- The layout of a queue's data: records, keys, sets. Any change a running queue could not read must
+-- raise it, so that processes of one version refuse a queue written by another (checkFormat) instead
+-- of misreading it. Queues written before the format was recorded have no `format` key.
+local DATA_FORMAT = '1'
+
 -- Field positions in a job record; src/queue/job.ts reads replies in the same order. The fields a
 -- fresh job leaves at their default come last, so the stored record can leave them out.
 local TASK, ENTITY, ARGS, KWARGS, METADATA = 1, 2, 3, 4, 5

@@ -27,6 +27,9 @@ export const NestedTooDeepError = createError<[string, number]>(
   'JQ_ERR_NESTED_TOO_DEEP', '%s: nests arrays and objects more than %d levels deep (JOBQ_MAX_JSON_DEPTH)', 400)
 export const InvalidCursorError = createError(
   'JQ_ERR_INVALID_CURSOR', 'cursor: not a cursor this API returned', 400)
+export const QueueFormatError = createError<[string, string, string]>('JQ_ERR_QUEUE_FORMAT',
+  'Queue %s holds data %s, and this JobQ reads format %s: finish its jobs with the version that wrote them, ' +
+  'or delete the queue\'s keys (jobq:{<queue>}:*), or use another JOBQ_QUEUE', 500)
 export const RedisUnavailableError = createError<[string]>(
   'JQ_ERR_REDIS_UNAVAILABLE', 'The queue store is unavailable: %s', 503)
 

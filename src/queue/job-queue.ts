@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Config } from '../config/config.js'
 import { EnqueueCoalescer } from './enqueue-coalescer.js'
-import { errorFromScriptCode, InvalidCursorError } from './errors.js'
+import { errorFromScriptCode, InvalidCursorError, QueueFormatError } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
 import { queueKeys, type QueueKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
@@ -102,7 +102,7 @@ export class JobQueue {
     const args: Array<string | number> = [this.now(), jobs.length]
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata)
     const reply = await this.call(() => this.redis.enqueueJobs(
-      k.queued, k.jobs, k.entities, k.seq, k.marker, k.handlers, ...args))
+      k.queued, k.jobs, k.entities, k.seq, k.marker, k.handlers, k.format, ...args))
     return decodeJobs(reply).map(({ code, job }, i) => {
       if (code < 0) return { outcome: 'no_handler', job: null }
       // The script does not send a created job's JSON back: it is what the caller gave.
@@ -249,6 +249,17 @@ export class JobQueue {
     const trimmed = await this.call(() => this.redis.trimHistory(k.completed, k.failed, k.cancelled, k.jobs, k.entities,
       this.now(), this.completedRetentionMs, this.failedRetentionMs, 1000)) as number
     return { recovered, trimmed }
+  }
+
+  /**
+   * Refuses a queue whose data this version cannot read (written by a version with another data
+   * format), rather than misreading its jobs; marks a queue that has no data yet.
+   * @throws JQ_ERR_QUEUE_FORMAT
+   */
+  async checkFormat (): Promise<void> {
+    const k = this.keys
+    const [ours, stored] = await this.call(() => this.redis.checkFormat(k.format, k.jobs, k.seq)) as [string, string | null]
+    if (stored !== ours) throw new QueueFormatError(this.queueName, stored === null ? 'with no format mark (JobQ before 2026-11-29)' : `in format ${stored}`, ours)
   }
 
   /** Every broken invariant of the queue's keys, as sentences; empty when sound. O(N): tests and audits. */

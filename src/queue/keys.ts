@@ -12,6 +12,8 @@ export interface QueueKeys {
   jobs: string
   entities: string
   seq: string
+  /** The format of the queue's data (lua/includes/job.lua DATA_FORMAT), checked by every process at start. */
+  format: string
   marker: string
   handlers: string
   stats: string
@@ -31,6 +33,7 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     jobs: tag + 'jobs',
     entities: tag + 'entities',
     seq: tag + 'seq',
+    format: tag + 'format',
     marker: tag + 'marker',
     handlers: tag + 'handlers',
     stats: tag + 'stats',

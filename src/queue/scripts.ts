@@ -56,5 +56,6 @@ declare module 'ioredis' {
     rotateSecret(...args: Arg[]): Result<unknown, Context>
     trimHistory(...args: Arg[]): Result<unknown, Context>
     checkInvariants(...args: Arg[]): Result<unknown, Context>
+    checkFormat(...args: Arg[]): Result<unknown, Context>
   }
 }

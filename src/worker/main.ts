@@ -1,4 +1,5 @@
 import pino from 'pino'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createRequire } from 'node:module'
 import type { Config } from '../config/config.js'
 import { loggerOptions } from '../config/logger.js'
@@ -62,7 +63,22 @@ async function runWorker (config: Config): Promise<void> {
   // Signals are handled before connecting, so a stop during start-up is graceful too.
   await Promise.all([redis.connect(), blockingRedis.connect()]).catch((err: Error) =>
     logger.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
-  if (closing) return
+  // Nothing is claimed from a queue written in another data format: the worker waits for Redis to
+  // answer the check, and exits on a queue it cannot read.
+  for (let attempt = 0; ; attempt++) {
+    // A stop signal during the wait ends it (close() sets `closing`).
+    if (closing) return
+    try {
+      await queue.checkFormat()
+      break
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'JQ_ERR_REDIS_UNAVAILABLE') {
+        logger.fatal({ err }, 'refusing the queue')
+        process.exit(1)
+      }
+      await sleep(Math.min(2000, 100 * 2 ** attempt))
+    }
+  }
   worker.start()
   logger.info({ worker: worker.id, concurrency: config.concurrency }, 'worker started')
 }

@@ -150,6 +150,7 @@ describe('scripts in Redis', () => {
 /** Calls every operation once or more, so that every script runs. */
 async function exerciseEveryScript (redis: Redis, queueName: string): Promise<void> {
   const queue = new JobQueue({ redis, queue: queueName })
+  await queue.checkFormat()
   const handlers = new HandlerStore(redis, queue.keys)
   await handlers.put('task', { url: 'http://127.0.0.1:9/hook', max_attempts: 2 })
   await handlers.rotateSecret('task', 1000)

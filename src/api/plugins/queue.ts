@@ -27,7 +27,25 @@ async function queuePlugin (app: FastifyInstance, { config }: { config: Config }
   app.decorate('handlerStore', new HandlerStore(redis, jobQueue.keys))
   // Connect before the server listens, so a healthy Redis never sees a 503 at start; a Redis that is
   // away fails this within connectTimeout and the API starts anyway, answering 503 until it returns.
-  await redis.connect().catch((err: Error) => app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
+  const connected = await redis.connect().then(() => true, (err: Error) => {
+    app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background')
+    return false
+  })
+  // A queue written in another data format is refused before any route can misread it.
+  if (connected) {
+    await jobQueue.checkFormat().catch((err: Error) => {
+      redis.disconnect()
+      throw err
+    })
+  } else {
+    redis.once('ready', () => {
+      jobQueue.checkFormat().catch((err: Error & { code?: string }) => {
+        if (err.code !== 'JQ_ERR_QUEUE_FORMAT') return app.log.warn({ err }, 'could not check the queue\'s data format')
+        app.log.fatal({ err }, 'refusing the queue')
+        process.exit(1)
+      })
+    })
+  }
 
   // Lapsed leases and due retries are normally handled by workers as they claim; the API does it
   // too, so a queue whose workers all died still recovers, and expired history is trimmed.

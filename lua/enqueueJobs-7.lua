@@ -6,6 +6,7 @@
   KEYS[4] seq       STRING  jobq:{q}:seq        first-enqueue counter, never reused: it makes the key
   KEYS[5] marker    ZSET    jobq:{q}:marker     wakes blocked workers
   KEYS[6] handlers  HASH    jobq:{q}:handlers   name -> handler JSON
+  KEYS[7] format    STRING  jobq:{q}:format     the data format (includes/job.lua DATA_FORMAT)
   ARGV[1] now (ms)  ARGV[2] job count n
   ARGV[3 + 6i ..]   task, entity_id, priority, args JSON, kwargs JSON, metadata JSON
   Returns, per job, a job reply (see includes/job.lua pushJob) whose code is one of
@@ -14,8 +15,8 @@
 ]]
 --- @include "job"
 
-local queuedKey, jobsKey, entitiesKey, seqKey, markerKey, handlersKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local queuedKey, jobsKey, entitiesKey, seqKey, markerKey, handlersKey, formatKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local now = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
 local known = {}
@@ -64,7 +65,12 @@ for i = 0, count - 1 do
   if key then records[key] = job end
 end
 
-if created > 0 then wakeWorkers(markerKey, 0) end
+if created > 0 then
+  wakeWorkers(markerKey, 0)
+  -- Marks the data even when its keys were deleted under a running API (a flush), so that the
+  -- next process to start finds it marked.
+  rcall('SET', formatKey, DATA_FORMAT, 'NX')
+end
 -- Positions are read after the whole batch is in, so each one is true when the reply leaves.
 local reply = {}
 -- A created job's args, kwargs and metadata are the caller's own: not sent back (false in their place).

@@ -1,0 +1,63 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { buildApp } from '../../src/api/app.js'
+import { JobQueue } from '../../src/queue/job-queue.js'
+import { queueKeys } from '../../src/queue/keys.js'
+import { createRedis } from '../../src/queue/redis.js'
+import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, testConfig, uniqueQueueName } from '../helper.js'
+import { startWorker } from '../worker/worker-helper.js'
+
+/** A JobQueue on its own client (the test's plain client has no scripts), closed after the test. */
+async function queueOn (t: { after: (fn: () => void) => void }, url: string, queue: string): Promise<JobQueue> {
+  const client = createRedis(url)
+  await client.connect()
+  t.after(() => client.disconnect())
+  return new JobQueue({ redis: client, queue })
+}
+
+const newJob = (entity: string) => ({ task: 'task', entity_id: entity, priority: 1 as const, args: '[]', kwargs: '{}', metadata: '{}' })
+
+describe('the data format of a queue: a version refuses data it cannot read', () => {
+  const redis = sharedRedis()
+
+  it('should mark a queue with no data, and mark it again when its keys are deleted under a running API', async (t) => {
+    const app = await buildTestApp(t, redis().url)
+    const { client } = redis()
+    const keys = app.jobQueue.keys
+    assert.equal(await client.get(keys.format), '1', 'marked at start')
+    await registerHandler(app, 'task', 'http://127.0.0.1:9/hook')
+    await app.jobQueue.enqueue(newJob('a'))
+    await client.del(keys.format, keys.jobs, keys.seq, keys.queued, keys.entities)
+    await app.jobQueue.enqueue(newJob('b'))
+    assert.equal(await client.get(keys.format), '1', 'marked again by the enqueue')
+    await app.jobQueue.checkFormat()
+  })
+
+  it('should refuse a queue holding jobs with no format mark, at the API\'s start and the worker\'s, and change nothing', async (t) => {
+    const { client, url } = redis()
+    const queue = uniqueQueueName()
+    const keys = queueKeys(queue)
+    // What an earlier JobQ left: a record under a 12-character job_id, and its sequence.
+    await client.hset(keys.jobs, 'VcMtqwd00001', 'a record of another layout')
+    await client.set(keys.seq, '1')
+    const before = await snapshotQueue(client, queue)
+
+    const check = (await queueOn(t, url, queue)).checkFormat()
+    await assert.rejects(check, (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'JQ_ERR_QUEUE_FORMAT')
+      assert.match(err.message, new RegExp(`Queue ${queue} holds data with no format mark .* reads format 1`))
+      return true
+    })
+    await assert.rejects(buildApp(testConfig(url, { JOBQ_QUEUE: queue })), { code: 'JQ_ERR_QUEUE_FORMAT' })
+    await assert.rejects(startWorker(t, { redisUrl: url, queue }), /worker exited \(1\)[\s\S]*JQ_ERR_QUEUE_FORMAT/)
+    assert.deepEqual(await snapshotQueue(client, queue), before)
+  })
+
+  it('should refuse a queue marked with another format', async (t) => {
+    const { client, url } = redis()
+    const queue = uniqueQueueName()
+    await client.set(queueKeys(queue).format, '0')
+    await assert.rejects((await queueOn(t, url, queue)).checkFormat(),
+      { code: 'JQ_ERR_QUEUE_FORMAT', message: new RegExp(`Queue ${queue} holds data in format 0, and this JobQ reads format 1`) })
+  })
+})
