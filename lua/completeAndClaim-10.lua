@@ -113,7 +113,11 @@ if count > 0 then
   local popped = rcall('ZPOPMIN', queuedKey, count)
   -- One counter step per call: the tokens of this batch are the last #popped / 2 values it passed.
   local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped / 2) or 0
+  -- Every popped job is in `processing` before any record changes: should a record fail to load
+  -- or save, the jobs before it are still where lapse recovery finds them.
   local leased = {}
+  for i = 1, #popped, 2 do leased[#leased + 1], leased[#leased + 2] = now + leaseMs, popped[i] end
+  callMany('ZADD', processingKey, leased)
   for i = 1, #popped, 2 do
     local key = popped[i]
     local job = loadJob(jobsKey, key)
@@ -126,11 +130,9 @@ if count > 0 then
       -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.
       job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. (lastLease - (#popped - i - 1) / 2)
       saveJob(jobsKey, key, job)
-      leased[#leased + 1], leased[#leased + 2] = now + leaseMs, key
       pushJob(reply, 1, key, job, false, false)
     end
   end
-  callMany('ZADD', processingKey, leased)
 end
 
 -- Tell the caller when to look again: now if jobs are left for another worker, else at the next

@@ -98,6 +98,8 @@ end
 -- The key and record a public job_id names, or nil: the id must be exactly the one publicId gives,
 -- time part included, so an id that is malformed, padded otherwise or names a key with another
 -- enqueue time is as unknown as an id that never was.
+-- The time part is 7 digits until 62^7 ms (the year 2081); after that publicId writes 8 and ids
+-- must be taken apart differently, so this is the place to change then.
 local function findJob(jobsKey, id)
   if #id < 12 or not string.find(id, '^[0-9A-Za-z]+$') then return nil, nil end
   local key = string.gsub(string.sub(id, 8), '^0+', '')

@@ -24,6 +24,8 @@ import { BatchResponseSchema, BatchResultSchema, NewJobBatchSchema } from './sch
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
+  /** Told when the queue turns out to hold data this version cannot read after the API started. */
+  onFatal?: (err: Error) => void
 }
 
 /** Builds the API without listening, so tests can `inject` and the OpenAPI writer can read it. */
@@ -58,7 +60,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   installJsonParser(app)
   await app.register(authPlugin, { config })
   await app.register(swaggerPlugin)
-  await app.register(queuePlugin, { config })
+  await app.register(queuePlugin, { config, onFatal: options.onFatal })
   await app.register(rateLimitPlugin, { config })
   await app.register(healthRoutes)
   await app.register(metricsRoutes)

@@ -4,7 +4,11 @@ import { loggerOptions } from '../config/logger.js'
 
 /** Entry of `jobq api`: builds the app, listens, and closes gracefully on SIGINT/SIGTERM. */
 export async function runApi (config: Config): Promise<void> {
-  const app = await buildApp(config, { logger: loggerOptions(config, 'api') })
+  const app = await buildApp(config, {
+    logger: loggerOptions(config, 'api'),
+    // A queue this version cannot read, found once Redis answered: stop serving it.
+    onFatal: () => { app.close().finally(() => process.exit(1)) }
+  })
   let closing = false
   const close = (signal: string) => {
     if (closing) return

@@ -27,9 +27,11 @@ export const NestedTooDeepError = createError<[string, number]>(
   'JQ_ERR_NESTED_TOO_DEEP', '%s: nests arrays and objects more than %d levels deep (JOBQ_MAX_JSON_DEPTH)', 400)
 export const InvalidCursorError = createError(
   'JQ_ERR_INVALID_CURSOR', 'cursor: not a cursor this API returned', 400)
-export const QueueFormatError = createError<[string, string, string]>('JQ_ERR_QUEUE_FORMAT',
-  'Queue %s holds data %s, and this JobQ reads format %s: finish its jobs with the version that wrote them, ' +
+export const QueueFormatError = createError<[string, string]>('JQ_ERR_QUEUE_FORMAT',
+  'Queue %s holds data %s: finish its jobs with the version that wrote them, ' +
   'or delete the queue\'s keys (jobq:{<queue>}:*), or use another JOBQ_QUEUE', 500)
+/** What QueueFormatError says of data that has no format mark. */
+export const UNMARKED_DATA = 'with no format mark (written by a JobQ from before 2026-11-29), which this JobQ cannot read'
 export const RedisUnavailableError = createError<[string]>(
   'JQ_ERR_REDIS_UNAVAILABLE', 'The queue store is unavailable: %s', 503)
 
@@ -40,7 +42,8 @@ export const ScriptCode = {
   NotWaiting: -3,
   NoHandler: -4,
   EntityBusy: -5,
-  NotFailed: -6
+  NotFailed: -6,
+  UnmarkedData: -7
 } as const
 
 /** The job a script named beside its code, when it named one. */
@@ -66,6 +69,7 @@ function fromCode (code: number, ident: string, status: string, job?: NamedJob):
     case ScriptCode.NoHandler: return new NoHandlerError(ident)
     case ScriptCode.NotFailed: return new JobNotFailedError(job?.job_id ?? ident, status)
     case ScriptCode.EntityBusy: return new EntityBusyError(job?.entity_id ?? ident, job?.job_id ?? '')
+    case ScriptCode.UnmarkedData: return new QueueFormatError(ident, UNMARKED_DATA)
     default: return new Error(`unexpected script code ${code} for ${ident}`)
   }
 }

@@ -1,6 +1,6 @@
-import pino from 'pino'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { createRequire } from 'node:module'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pino from 'pino'
 import type { Config } from '../config/config.js'
 import { loggerOptions } from '../config/logger.js'
 import { createRedis } from '../queue/redis.js'
@@ -72,13 +72,15 @@ async function runWorker (config: Config): Promise<void> {
       await queue.checkFormat()
       break
     } catch (err) {
-      if ((err as { code?: string }).code !== 'JQ_ERR_REDIS_UNAVAILABLE') {
+      if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') {
         logger.fatal({ err }, 'refusing the queue')
         process.exit(1)
       }
+      logger.warn({ err }, 'could not check the queue\'s data format yet; trying again')
       await sleep(Math.min(2000, 100 * 2 ** attempt))
     }
   }
+  if (closing) return
   worker.start()
   logger.info({ worker: worker.id, concurrency: config.concurrency }, 'worker started')
 }

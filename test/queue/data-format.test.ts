@@ -4,7 +4,7 @@ import { buildApp } from '../../src/api/app.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
 import { queueKeys } from '../../src/queue/keys.js'
 import { createRedis } from '../../src/queue/redis.js'
-import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, testConfig, uniqueQueueName } from '../helper.js'
+import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, startRedis, testConfig, uniqueQueueName, waitFor } from '../helper.js'
 import { startWorker } from '../worker/worker-helper.js'
 
 /** A JobQueue on its own client (the test's plain client has no scripts), closed after the test. */
@@ -45,12 +45,44 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     const check = (await queueOn(t, url, queue)).checkFormat()
     await assert.rejects(check, (err: Error & { code?: string }) => {
       assert.equal(err.code, 'JQ_ERR_QUEUE_FORMAT')
-      assert.match(err.message, new RegExp(`Queue ${queue} holds data with no format mark .* reads format 1`))
+      assert.match(err.message, new RegExp(`^Queue ${queue} holds data with no format mark \\(written by a JobQ from before .*\\), which this JobQ cannot read: `))
       return true
     })
     await assert.rejects(buildApp(testConfig(url, { JOBQ_QUEUE: queue })), { code: 'JQ_ERR_QUEUE_FORMAT' })
     await assert.rejects(startWorker(t, { redisUrl: url, queue }), /worker exited \(1\)[\s\S]*JQ_ERR_QUEUE_FORMAT/)
     assert.deepEqual(await snapshotQueue(client, queue), before)
+  })
+
+  it('should refuse to enqueue into unmarked data, even where no process has checked the queue', async (t) => {
+    const { client, url } = redis()
+    const queue = uniqueQueueName()
+    const keys = queueKeys(queue)
+    await client.hset(keys.jobs, 'VcMtqwd00001', 'a record of another layout')
+    await client.set(keys.seq, '1')
+    await client.hset(keys.handlers, 'task', JSON.stringify({ name: 'task', url: 'http://127.0.0.1:9/hook' }))
+    const before = await snapshotQueue(client, queue)
+    const unchecked = await queueOn(t, url, queue)
+    await assert.rejects(unchecked.enqueue(newJob('a')), { code: 'JQ_ERR_QUEUE_FORMAT', message: /with no format mark/ })
+    assert.deepEqual(await snapshotQueue(client, queue), before)
+  })
+
+  it('should refuse unmarked data found once Redis answers, when it was away as the API started', async (t) => {
+    const server = await startRedis(t)
+    const queue = uniqueQueueName()
+    const keys = queueKeys(queue)
+    await server.client.hset(keys.jobs, 'VcMtqwd00001', 'a record of another layout')
+    await server.client.set(keys.seq, '1')
+    await server.client.save()
+    await server.stop()
+    const fatal: Error[] = []
+    const app = await buildApp(testConfig(server.url, { JOBQ_QUEUE: queue }), { onFatal: (err) => fatal.push(err) })
+    t.after(() => app.close())
+    await server.start()
+    const [err] = await waitFor('the late check', () => fatal.length > 0 && fatal, 15_000)
+    assert.equal((err as Error & { code?: string }).code, 'JQ_ERR_QUEUE_FORMAT')
+    const res = await app.inject({ method: 'POST', url: '/jobs', payload: { task: 'task', entity_id: 'a' } })
+    assert.equal(res.statusCode, 500)
+    assert.equal(res.json().code, 'JQ_ERR_QUEUE_FORMAT')
   })
 
   it('should refuse a queue marked with another format', async (t) => {

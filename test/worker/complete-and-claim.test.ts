@@ -75,6 +75,18 @@ describe('JobQueue.completeAndClaim: a worker\'s batch of completions and its ne
     await assert.rejects(queue.complete(b.job_id, b.lease as string, null), { code: 'JQ_ERR_LEASE_LOST' })
   })
 
+  it('should count a job named twice in one batch once', async (t) => {
+    const { queue } = await setup(t, redis().url)
+    await queue.enqueue(newJob('a'))
+    const [a] = (await queue.claim(1, 'w1', 60_000)).jobs
+    const twice = [a, a].map((j) => ({ jobId: j.job_id, lease: j.lease as string, result: null }))
+    const done = await queue.completeAndClaim(twice, 0, 'w1', 60_000)
+    assert.deepEqual(done.codes, [1, ScriptCode.LeaseLost])
+    const overview = await queue.overview()
+    assert.deepEqual([overview.completed, overview.total_processed], [1, 1])
+    assert.deepEqual(await queue.checkInvariants(), [])
+  })
+
   it('should count a batch in the runtime statistics as it would count its jobs one by one', async (t) => {
     const { queue, clock } = await setup(t, redis().url)
     const start = clock.now

@@ -18,7 +18,13 @@ declare module 'fastify' {
  * Connects to Redis and decorates the app with the queue and the handler registry. The API starts
  * even while Redis is away: routes answer 503 and /readyz says so until the client reconnects.
  */
-async function queuePlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
+export interface QueuePluginOptions {
+  config: Config
+  /** Told when the queue turns out to hold data this version cannot read after the API started. */
+  onFatal?: (err: Error) => void
+}
+
+async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePluginOptions): Promise<void> {
   const redis = createRedis(config.redisUrl)
   const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
   const jobQueue = jobQueueFromConfig(config, redis, () => metrics.redisErrors.inc())
@@ -31,21 +37,36 @@ async function queuePlugin (app: FastifyInstance, { config }: { config: Config }
     app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background')
     return false
   })
-  // A queue written in another data format is refused before any route can misread it.
+  // A queue written in another data format is refused before any route can misread it: at start
+  // when Redis answers, else as soon as it does (meanwhile enqueueJobs refuses unmarked data itself).
+  let formatChecked = false
+  let retry: NodeJS.Timeout | undefined
+  const checkFormat = async (): Promise<void> => {
+    try {
+      await jobQueue.checkFormat()
+      formatChecked = true
+    } catch (err) {
+      if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') throw err
+      app.log.warn({ err }, 'could not check the queue\'s data format yet; trying again')
+    }
+  }
   if (connected) {
-    await jobQueue.checkFormat().catch((err: Error) => {
+    await checkFormat().catch((err: Error) => {
       redis.disconnect()
       throw err
     })
-  } else {
-    redis.once('ready', () => {
-      jobQueue.checkFormat().catch((err: Error & { code?: string }) => {
-        if (err.code !== 'JQ_ERR_QUEUE_FORMAT') return app.log.warn({ err }, 'could not check the queue\'s data format')
-        app.log.fatal({ err }, 'refusing the queue')
-        process.exit(1)
-      })
-    })
   }
+  const checkLater = () => {
+    if (formatChecked) return
+    retry = setTimeout(() => {
+      checkFormat().then(checkLater, (err: Error) => {
+        app.log.fatal({ err }, 'refusing the queue')
+        onFatal?.(err)
+      })
+    }, 1000)
+    retry.unref()
+  }
+  checkLater()
 
   // Lapsed leases and due retries are normally handled by workers as they claim; the API does it
   // too, so a queue whose workers all died still recovers, and expired history is trimmed.
@@ -59,6 +80,7 @@ async function queuePlugin (app: FastifyInstance, { config }: { config: Config }
 
   app.addHook('onClose', async () => {
     clearInterval(timer)
+    clearTimeout(retry)
     await redis.quit().catch(() => redis.disconnect())
   })
 }
