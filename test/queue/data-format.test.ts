@@ -4,7 +4,7 @@ import { buildApp } from '../../src/api/app.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
 import { queueKeys } from '../../src/queue/keys.js'
 import { createRedis } from '../../src/queue/redis.js'
-import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, startRedis, testConfig, uniqueQueueName, waitFor } from '../helper.js'
+import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, startRedis, testConfig, uniqueQueueName, waitFor, type TestRedis } from '../helper.js'
 import { startWorker } from '../worker/worker-helper.js'
 
 /** A JobQueue on its own client (the test's plain client has no scripts), closed after the test. */
@@ -13,6 +13,13 @@ async function queueOn (t: { after: (fn: () => void) => void }, url: string, que
   await client.connect()
   t.after(() => client.disconnect())
   return new JobQueue({ redis: client, queue })
+}
+
+/** What an earlier JobQ left in a queue: a record under a 12-character job_id, and its sequence. */
+async function writeUnmarkedData (client: TestRedis['client'], queue: string): Promise<void> {
+  const keys = queueKeys(queue)
+  await client.hset(keys.jobs, 'VcMtqwd00001', 'a record of another layout')
+  await client.set(keys.seq, '1')
 }
 
 const newJob = (entity: string) => ({ task: 'task', entity_id: entity, priority: 1 as const, args: '[]', kwargs: '{}', metadata: '{}' })
@@ -36,10 +43,7 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
   it('should refuse a queue holding jobs with no format mark, at the API\'s start and the worker\'s, and change nothing', async (t) => {
     const { client, url } = redis()
     const queue = uniqueQueueName()
-    const keys = queueKeys(queue)
-    // What an earlier JobQ left: a record under a 12-character job_id, and its sequence.
-    await client.hset(keys.jobs, 'VcMtqwd00001', 'a record of another layout')
-    await client.set(keys.seq, '1')
+    await writeUnmarkedData(client, queue)
     const before = await snapshotQueue(client, queue)
 
     const check = (await queueOn(t, url, queue)).checkFormat()
@@ -56,10 +60,8 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
   it('should refuse to enqueue into unmarked data, even where no process has checked the queue', async (t) => {
     const { client, url } = redis()
     const queue = uniqueQueueName()
-    const keys = queueKeys(queue)
-    await client.hset(keys.jobs, 'VcMtqwd00001', 'a record of another layout')
-    await client.set(keys.seq, '1')
-    await client.hset(keys.handlers, 'task', JSON.stringify({ name: 'task', url: 'http://127.0.0.1:9/hook' }))
+    await writeUnmarkedData(client, queue)
+    await client.hset(queueKeys(queue).handlers, 'task', JSON.stringify({ name: 'task', url: 'http://127.0.0.1:9/hook' }))
     const before = await snapshotQueue(client, queue)
     const unchecked = await queueOn(t, url, queue)
     await assert.rejects(unchecked.enqueue(newJob('a')), { code: 'JQ_ERR_QUEUE_FORMAT', message: /with no format mark/ })
@@ -69,9 +71,7 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
   it('should refuse unmarked data found once Redis answers, when it was away as the API started', async (t) => {
     const server = await startRedis(t)
     const queue = uniqueQueueName()
-    const keys = queueKeys(queue)
-    await server.client.hset(keys.jobs, 'VcMtqwd00001', 'a record of another layout')
-    await server.client.set(keys.seq, '1')
+    await writeUnmarkedData(server.client, queue)
     await server.client.save()
     await server.stop()
     const fatal: Error[] = []
