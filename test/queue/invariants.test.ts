@@ -27,5 +27,12 @@ describe('checkInvariants', () => {
     assert.ok(problems.some((p) => p === `key ${jobKey(jobs[2].job_id)} is in processing but has no record`), problems.join('\n'))
     assert.ok(problems.some((p) => p === 'entity index of ghost names missing key no-such-job'), problems.join('\n'))
     assert.ok(problems.some((p) => /^\w+ is stored under key zz, not that of seq \d+$/.test(p)), problems.join('\n'))
+
+    await redis.client.set(k.seq, '2')
+    await redis.client.del(k.format)
+    const more = await queue.checkInvariants()
+    const pastCounter = more.filter((p) => p.includes('past the sequence counter 2'))
+    assert.ok(pastCounter.length > 0 && pastCounter.every((p) => /^\w+ has seq [3-6], past the sequence counter 2$/.test(p)), more.join('\n'))
+    assert.ok(more.some((p) => p === 'the queue holds jobs but no format mark'), more.join('\n'))
   })
 })
