@@ -10,11 +10,9 @@
 --- @include "job"
 
 local formatKey, jobsKey, seqKey = KEYS[1], KEYS[2], KEYS[3]
-local stored = rcall('GET', formatKey)
-if not stored then
-  -- Jobs or a sequence without a mark were written before the format was recorded.
-  if rcall('EXISTS', jobsKey, seqKey) > 0 then return { DATA_FORMAT, false } end
+local mark = formatMark(formatKey, jobsKey, seqKey)
+if mark == nil then
   rcall('SET', formatKey, DATA_FORMAT)
-  stored = DATA_FORMAT
+  mark = DATA_FORMAT
 end
-return { DATA_FORMAT, stored }
+return { DATA_FORMAT, mark }

@@ -62,7 +62,7 @@ for i = 1, #entities, 2 do
     problem('entity index of ' .. entities[i] .. ' names job ' .. publicId(entities[i + 1], job) .. ' of another entity')
   end
 end
-local mark = rcall('GET', formatKey)
-if #all > 0 and not mark then problem('the queue holds jobs but no format mark') end
+local mark = formatMark(formatKey, jobsKey, seqKey)
+if mark == false then problem('the queue holds jobs but no format mark') end
 if mark and mark ~= DATA_FORMAT then problem('the queue is marked format ' .. mark .. ', not ' .. DATA_FORMAT) end
 return problems

@@ -32,7 +32,7 @@ local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonu
 local HOUSEKEEPING_LIMIT = 100
 
 local codes = {}
-local done, doneJobs, doneResults, doneAt = {}, {}, {}, {}
+local done, doneJobs, doneResults = {}, {}, {}
 for i = 6, #ARGV, 3 do
   local token, result = ARGV[i + 1], ARGV[i + 2]
   local key, job = findJob(jobsKey, ARGV[i])
@@ -42,7 +42,6 @@ for i = 6, #ARGV, 3 do
     codes[#codes + 1] = -2
   else
     done[#done + 1], doneJobs[key], doneResults[key] = key, job, result
-    doneAt[#doneAt + 1], doneAt[#doneAt + 2] = now, key
     codes[#codes + 1] = 1
   end
 end
@@ -50,7 +49,9 @@ end
 -- refused while Redis is over maxmemory, and a worker must still be able to record what it finished.
 callMany('ZREM', processingKey, done)
 local finished = newFinished()
+local doneAt = {}
 for _, key in ipairs(done) do
+  doneAt[#doneAt + 1], doneAt[#doneAt + 2] = now, key
   local job = doneJobs[key]
   job[STATUS] = 'completed'
   job[FINISHED_AT] = now

@@ -9,7 +9,7 @@
   KEYS[7] format    STRING  jobq:{q}:format     the data format (includes/job.lua DATA_FORMAT)
   ARGV[1] now (ms)  ARGV[2] job count n
   ARGV[3 + 6i ..]   task, entity_id, priority, args JSON, kwargs JSON, metadata JSON
-  Returns -7 for a queue holding jobs with no format mark (see checkFormat), else, per job, a job reply (see includes/job.lua pushJob) whose code is one of
+  Returns { -7, the queue's mark or false, this version's format } for data this version cannot read (see checkFormat), else, per job, a job reply (see includes/job.lua pushJob) whose code is one of
     1 created, 2 priority_raised, 3 exists, 4 processing (names the running job), -4 no handler.
     A created job's reply leaves out args, kwargs and metadata (false): the caller has them.
 ]]
@@ -17,10 +17,10 @@
 
 local queuedKey, jobsKey, entitiesKey, seqKey, markerKey, handlersKey, formatKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
--- A queue with jobs but no format mark was written by an earlier JobQ: refused before any write,
--- as checkFormat refuses it (an API that started while Redis was away has not checked yet).
-local marked = rcall('EXISTS', formatKey) == 1
-if not marked and rcall('EXISTS', jobsKey, seqKey) > 0 then return -7 end
+-- Data this version cannot read (no mark, or another format) is refused before any write, as
+-- checkFormat refuses it: an API that started while Redis was away has not checked yet.
+local mark = formatMark(formatKey, jobsKey, seqKey)
+if mark ~= nil and mark ~= DATA_FORMAT then return { -7, mark, DATA_FORMAT } end
 local now = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
 local known = {}
@@ -73,7 +73,7 @@ if created > 0 then
   wakeWorkers(markerKey, 0)
   -- Marks the data even when its keys were deleted under a running API (a flush), so that the
   -- next process to start finds it marked.
-  if not marked then rcall('SET', formatKey, DATA_FORMAT) end
+  if mark == nil then rcall('SET', formatKey, DATA_FORMAT) end
 end
 -- Positions are read after the whole batch is in, so each one is true when the reply leaves.
 local reply = {}

@@ -19,6 +19,15 @@ local rcall = redis.call
 -- of misreading it. Queues written before the format was recorded have no `format` key.
 local DATA_FORMAT = '1'
 
+-- The queue's format mark: nil when it has neither data nor a mark yet, false when it holds data
+-- with no mark (written before marks existed). Readable data is marked DATA_FORMAT.
+local function formatMark(formatKey, jobsKey, seqKey)
+  local mark = rcall('GET', formatKey)
+  if mark then return mark end
+  if rcall('EXISTS', jobsKey, seqKey) > 0 then return false end
+  return nil
+end
+
 -- Field positions in a job record; src/queue/job.ts reads replies in the same order. The fields a
 -- fresh job leaves at their default come last, so the stored record can leave them out.
 local TASK, ENTITY, ARGS, KWARGS, METADATA = 1, 2, 3, 4, 5

@@ -30,8 +30,12 @@ export const InvalidCursorError = createError(
 export const QueueFormatError = createError<[string, string]>('JQ_ERR_QUEUE_FORMAT',
   'Queue %s holds data %s: finish its jobs with the version that wrote them, ' +
   'or delete the queue\'s keys (jobq:{<queue>}:*), or use another JOBQ_QUEUE', 500)
-/** What QueueFormatError says of data that has no format mark. */
-export const UNMARKED_DATA = 'with no format mark (written by a JobQ from before 2026-11-29), which this JobQ cannot read'
+/** QueueFormatError for a queue whose format mark (null: none, on data) is not `ours`. */
+export function queueFormatError (queue: string, stored: string | null, ours: string): Error {
+  return new QueueFormatError(queue, stored === null
+    ? 'with no format mark (written by a JobQ from before 2026-11-29), which this JobQ cannot read'
+    : `in format ${stored}, and this JobQ reads format ${ours}`)
+}
 export const RedisUnavailableError = createError<[string]>(
   'JQ_ERR_REDIS_UNAVAILABLE', 'The queue store is unavailable: %s', 503)
 
@@ -43,7 +47,7 @@ export const ScriptCode = {
   NoHandler: -4,
   EntityBusy: -5,
   NotFailed: -6,
-  UnmarkedData: -7
+  UnreadableData: -7
 } as const
 
 /** The job a script named beside its code, when it named one. */
@@ -69,7 +73,6 @@ function fromCode (code: number, ident: string, status: string, job?: NamedJob):
     case ScriptCode.NoHandler: return new NoHandlerError(ident)
     case ScriptCode.NotFailed: return new JobNotFailedError(job?.job_id ?? ident, status)
     case ScriptCode.EntityBusy: return new EntityBusyError(job?.entity_id ?? ident, job?.job_id ?? '')
-    case ScriptCode.UnmarkedData: return new QueueFormatError(ident, UNMARKED_DATA)
     default: return new Error(`unexpected script code ${code} for ${ident}`)
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Config } from '../config/config.js'
 import { EnqueueCoalescer } from './enqueue-coalescer.js'
-import { errorFromScriptCode, InvalidCursorError, QueueFormatError, UNMARKED_DATA } from './errors.js'
+import { errorFromScriptCode, InvalidCursorError, queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
 import { queueKeys, type QueueKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
@@ -103,7 +103,7 @@ export class JobQueue {
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata)
     const reply = await this.call(() => this.redis.enqueueJobs(
       k.queued, k.jobs, k.entities, k.seq, k.marker, k.handlers, k.format, ...args))
-    if (typeof reply === 'number') throw errorFromScriptCode(reply, this.queueName)
+    if (reply[0] === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     return decodeJobs(reply).map(({ code, job }, i) => {
       if (code < 0) return { outcome: 'no_handler', job: null }
       // The script does not send a created job's JSON back: it is what the caller gave.
@@ -260,7 +260,7 @@ export class JobQueue {
   async checkFormat (): Promise<void> {
     const k = this.keys
     const [ours, stored] = await this.call(() => this.redis.checkFormat(k.format, k.jobs, k.seq)) as [string, string | null]
-    if (stored !== ours) throw new QueueFormatError(this.queueName, stored === null ? UNMARKED_DATA : `in format ${stored}, and this JobQ reads format ${ours}`)
+    if (stored !== ours) throw queueFormatError(this.queueName, stored, ours)
   }
 
   /** Every broken invariant of the queue's keys, as sentences; empty when sound. O(N): tests and audits. */
