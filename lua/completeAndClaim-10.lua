@@ -2,8 +2,9 @@
   A worker's round trip: records the jobs it completed, does the housekeeping, then claims up to
   `count` ready jobs (lowest priority number first, FIFO within one) for the slots it has free.
   Each completion counts only while the caller still holds that job's lease, checked job by job, so
-  a late answer from a worker that lost its lease cannot overwrite a newer attempt; repeating a call
-  that took effect changes nothing more (its completions answer -2).
+  a late answer from a worker that lost its lease cannot overwrite a newer attempt. A completed
+  record keeps the token of the attempt that completed it, so a call repeated after its answer was
+  lost (or a job named twice) is told 2, recorded already, and changes nothing more.
   Housekeeping puts back jobs whose lease lapsed (their worker died or hung) and promotes retries
   that are due, so whichever process calls this first recovers them. It runs when the call claims
   or has nothing to complete: with count = 0, completions alone change only their own jobs.
@@ -21,7 +22,7 @@
   ARGV[6..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
   Returns { next wake-up (ms) or false, recovered lease count (both false and 0 when housekeeping
   did not run), one code per completion in order
-  (1 done, -1 no such job, -2 lease lost), job reply... } where each job reply is as in
+  (1 done, 2 recorded already by this lease, -1 no such job, -2 lease lost), job reply... } where each job reply is as in
   includes/job.lua pushJob with code 1; the lease token is the record's LEASE field.
 ]]
 --- @include "job"
@@ -38,7 +39,9 @@ for i = 6, #ARGV, 3 do
   local key, job = findJob(jobsKey, ARGV[i])
   if not job then
     codes[#codes + 1] = -1
-  elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token or doneJobs[key] then
+  elseif job[LEASE] == token and (job[STATUS] == 'completed' or doneJobs[key]) then
+    codes[#codes + 1] = 2
+  elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token then
     codes[#codes + 1] = -2
   else
     done[#done + 1], doneJobs[key], doneResults[key] = key, job, result
@@ -55,7 +58,6 @@ for _, key in ipairs(done) do
   local job = doneJobs[key]
   job[STATUS] = 'completed'
   job[FINISHED_AT] = now
-  job[LEASE] = false
   if doneResults[key] ~= '' then job[RESULT] = doneResults[key] end
   saveJob(jobsKey, key, job)
   addFinished(finished, 'completed', now - job[STARTED_AT])

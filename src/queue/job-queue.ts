@@ -192,8 +192,8 @@ export class JobQueue {
   }
 
   /**
-   * Completes a job whose lease the caller holds.
-   * @throws JQ_ERR_LEASE_LOST when the lease lapsed and the job was taken back (or the call repeats).
+   * Completes a job whose lease the caller holds; repeating it (its answer lost) changes nothing more.
+   * @throws JQ_ERR_LEASE_LOST when the lease lapsed and the job was taken back.
    */
   async complete (jobId: string, lease: string, result: string | null): Promise<void> {
     const { codes: [code] } = await this.completeAndClaim([{ jobId, lease, result }], 0, '', 0)
@@ -203,8 +203,8 @@ export class JobQueue {
   /**
    * A worker's round trip: completes each job whose lease it still holds, then claims up to `count`
    * ready jobs as claim() does (completions with count = 0 change only their own jobs, as complete()
-   * does). `codes` answers each completion in order: 1 done, or the ScriptCode (NotFound, LeaseLost)
-   * that complete() would throw as an error.
+   * does). `codes` answers each completion in order: 1 done, 2 recorded already by the same lease
+   * (a repeated call), or the ScriptCode (NotFound, LeaseLost) that complete() would throw as an error.
    */
   async completeAndClaim (completions: Completion[], count: number, workerId: string, leaseMs: number): Promise<ClaimResult & { codes: number[] }> {
     const k = this.keys

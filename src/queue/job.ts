@@ -28,6 +28,7 @@ export interface JobRecord {
   priority_updated_at: number | null
   started_at: number | null
   finished_at: number | null
+  /** The token of the attempt under way; a completed job keeps the one that completed it. */
   lease: string | null
   last_error: string | null
   result: string | null

@@ -65,6 +65,8 @@ interface ModelJob {
   started: boolean
   priorityUpdated: boolean
   lease: Lease | null
+  /** The lease that completed it: repeating that completion is answered "recorded already". */
+  completedBy: Lease | null
   deadline: number | null
   retryAt: number | null
   lastError: string | null
@@ -140,6 +142,7 @@ class Model {
       started: false,
       priorityUpdated: false,
       lease: null,
+      completedBy: null,
       deadline: null,
       retryAt: null,
       lastError: null,
@@ -434,9 +437,12 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       let expected: string
       if (!job) {
         expected = 'JQ_ERR_JOB_NOT_FOUND'
+      } else if (cmd.kind === 'complete' && job.status === 'completed' && job.completedBy === lease) {
+        expected = 'completed'
       } else if (job.status !== 'processing' || !held) {
         expected = 'JQ_ERR_LEASE_LOST'
       } else {
+        if (cmd.kind === 'complete') job.completedBy = lease
         job.lease = null
         job.deadline = null
         if (cmd.kind === 'complete') {

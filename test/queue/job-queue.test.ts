@@ -147,7 +147,10 @@ describe('JobQueue: retries, leases and other worker states', () => {
       { jobId: a.job_id, lease: 'someone-else:1' }
     ], 1000), [b.job_id, a.job_id])
     await queue.complete(a.job_id, a.lease as string, '{"ok":1}')
-    await assert.rejects(queue.complete(a.job_id, a.lease as string, null), { code: 'JQ_ERR_LEASE_LOST' })
+    // Repeated (its answer lost): recorded already, the first result kept.
+    await queue.complete(a.job_id, a.lease as string, null)
+    assert.equal((await queue.get(a.job_id)).result, '{"ok":1}')
+    await assert.rejects(queue.complete(a.job_id, 'someone-else:1', null), { code: 'JQ_ERR_LEASE_LOST' })
     await assert.rejects(queue.complete('no-such-job', 'x', null), { code: 'JQ_ERR_JOB_NOT_FOUND' })
     assert.deepEqual(await queue.extendLeases([{ jobId: a.job_id, lease: a.lease as string }], 1000), [a.job_id])
   })

@@ -53,13 +53,16 @@ describe('JobQueue.completeAndClaim: a worker\'s batch of completions and its ne
     const overview = await queue.overview()
     assert.deepEqual([overview.completed, overview.total_processed, overview.processing, overview.queued], [2, 2, 3, 1])
 
-    // Repeating the call (its answer lost on the way) changes nothing more.
+    // Repeating the call (its answer lost on the way) is told "recorded already" and changes nothing
+    // more; the late answer for b is still refused.
+    const before = await queue.get(a.job_id)
     const again = await queue.completeAndClaim([
       { jobId: a.job_id, lease: a.lease as string, result: '{"n":2}' },
+      { jobId: b.job_id, lease: b.lease as string, result: '{"late":true}' },
       { jobId: c.job_id, lease: c.lease as string, result: null }
     ], 0, 'w1', 30_000)
-    assert.deepEqual([again.codes, again.jobs], [[ScriptCode.LeaseLost, ScriptCode.LeaseLost], []])
-    assert.equal((await queue.get(a.job_id)).result, '{"n":1}')
+    assert.deepEqual([again.codes, again.jobs], [[2, ScriptCode.LeaseLost, 2], []])
+    assert.deepEqual(await queue.get(a.job_id), before)
     assert.equal((await queue.overview()).total_processed, 2)
     assert.deepEqual(await queue.checkInvariants(), [])
   })
@@ -72,16 +75,19 @@ describe('JobQueue.completeAndClaim: a worker\'s batch of completions and its ne
     assert.deepEqual([done.codes, done.jobs, done.recovered], [[1], [], 0])
     assert.equal(done.nextWakeAt, clock.now + 5000, 'b\'s lease deadline')
     await queue.complete(b.job_id, b.lease as string, null)
-    await assert.rejects(queue.complete(b.job_id, b.lease as string, null), { code: 'JQ_ERR_LEASE_LOST' })
+    const completed = await queue.get(b.job_id)
+    await queue.complete(b.job_id, b.lease as string, '{"again":true}')
+    assert.deepEqual(await queue.get(b.job_id), completed, 'a repeated completion changes nothing')
+    await assert.rejects(queue.complete(b.job_id, 'w1:1:999', null), { code: 'JQ_ERR_LEASE_LOST' })
   })
 
-  it('should count a job named twice in one batch once', async (t) => {
+  it('should count a job named twice in one batch once, and tell the second it is recorded already', async (t) => {
     const { queue } = await setup(t, redis().url)
     await queue.enqueue(newJob('a'))
     const [a] = (await queue.claim(1, 'w1', 60_000)).jobs
     const twice = [a, a].map((j) => ({ jobId: j.job_id, lease: j.lease as string, result: null }))
     const done = await queue.completeAndClaim(twice, 0, 'w1', 60_000)
-    assert.deepEqual(done.codes, [1, ScriptCode.LeaseLost])
+    assert.deepEqual(done.codes, [1, 2])
     const overview = await queue.overview()
     assert.deepEqual([overview.completed, overview.total_processed], [1, 1])
     assert.deepEqual(await queue.checkInvariants(), [])
@@ -100,9 +106,9 @@ describe('JobQueue.completeAndClaim: a worker\'s batch of completions and its ne
     clock.now = start + 170
     const [d] = (await queue.claim(1, 'w1', 60_000)).jobs
     clock.now = start + 400
-    // Runtimes 300, 250 and 230, in one write with a stale answer among them; none beats a's 100 as the minimum.
+    // Runtimes 300, 250 and 230, in one write with a's answer repeated among them; none beats a's 100 as the minimum.
     const done = await queue.completeAndClaim([b, c, a, d].map((j) => ({ jobId: j.job_id, lease: j.lease as string, result: null })), 0, 'w1', 60_000)
-    assert.deepEqual(done.codes, [1, 1, ScriptCode.LeaseLost, 1])
+    assert.deepEqual(done.codes, [1, 1, 2, 1])
     const overview = await queue.overview()
     assert.deepEqual([overview.completed, overview.total_processed, overview.runtime_ms], [4, 4, { min: 100, avg: 220, max: 300 }])
     assert.deepEqual(await queue.checkInvariants(), [])
