@@ -21,9 +21,9 @@
   ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id  ARGV[5] completed retention (ms)
   ARGV[6..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
   Returns { next wake-up (ms) or false, recovered lease count (both false and 0 when housekeeping
-  did not run), one code per completion in order
-  (1 done, 2 recorded already by this lease, -1 no such job, -2 lease lost), job reply... } where each job reply is as in
-  includes/job.lua pushJob with code 1; the lease token is the record's LEASE field.
+  did not run), one code per completion in order (1 done, 2 recorded already by this lease,
+  -1 no such job, -2 lease lost), job reply... } where each job reply is as in includes/job.lua
+  pushJob with code 1; the lease token is the record's LEASE field.
 ]]
 --- @include "job"
 
