@@ -9,7 +9,9 @@
   KEYS[7] format    STRING  jobq:{q}:format     the data format (includes/job.lua DATA_FORMAT)
   ARGV[1] now (ms)  ARGV[2] job count n
   ARGV[3 + 6i ..]   task, entity_id, priority, args JSON, kwargs JSON, metadata JSON
-  Returns { -7, the queue's mark or false, this version's format } for data this version cannot read (see checkFormat), else, per job, a job reply (see includes/job.lua pushJob) whose code is one of
+  Returns { -7, the queue's mark or false, this version's format } for data this version cannot
+  read (see checkFormat), else, per job, a job reply (see includes/job.lua pushJob) whose code is
+  one of
     1 created, 2 priority_raised, 3 exists, 4 processing (names the running job), -4 no handler.
     A created job's reply leaves out args, kwargs and metadata (false): the caller has them.
 ]]

@@ -9,9 +9,10 @@ interface Waiting {
 }
 
 /**
- * Behind JobQueue.enqueue. Single enqueues from concurrent requests share script calls: the ones made in the same turn of the
- * event loop go to Redis as one enqueueJobs batch, in call order, so fifty concurrent POST /jobs
- * cost one EVALSHA (six keys sent once, one reply to decode) instead of fifty.
+ * Behind JobQueue.enqueue. Single enqueues from concurrent requests share script calls: the ones
+ * made in the same turn of the event loop go to Redis as one enqueueJobs batch, in call order, so
+ * fifty concurrent POST /jobs cost one EVALSHA (seven keys sent once, one reply to decode) instead
+ * of fifty.
  *
  * Each caller sees exactly what it would alone: the script treats a batch as that sequence of
  * enqueues (a later item for an entity sees the earlier one), answers every item on its own, and
