@@ -13,7 +13,7 @@
   KEYS[3] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
   KEYS[4] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
   KEYS[5] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
-  KEYS[6] marker      ZSET  jobq:{q}:marker
+  KEYS[6] wake        CHANNEL jobq:{q}:wake  not a key: published to when lapsed or due jobs are queued again
   KEYS[7] handlers    HASH  jobq:{q}:handlers
   KEYS[8] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
   KEYS[9] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
@@ -27,7 +27,7 @@
 ]]
 --- @include "job"
 
-local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, markerKey, handlersKey, statsKey, completedKey, entitiesKey =
+local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local HOUSEKEEPING_LIMIT = 100
@@ -138,11 +138,13 @@ if count > 0 then
   end
 end
 
--- Tell the caller when to look again: now if jobs are left for another worker, else at the next
--- retry or lease deadline, so no worker ever polls an idle queue.
+-- Jobs this housekeeping put back are news to idle workers of the queue (this caller may claim
+-- none of them: a housekeeping call, or one that claims for fewer slots).
+if #lapsed + #due > 0 then wakeWorkers(wakeChannel) end
+-- Tell the caller when to look again: now if jobs are left, else at the next retry or lease
+-- deadline, so no worker ever polls an idle queue.
 if rcall('ZCARD', queuedKey) > 0 then
   reply[1] = now
-  wakeWorkers(markerKey, now)
 else
   local nextDue = rcall('ZRANGE', scheduledKey, 0, 0, 'WITHSCORES')[2]
   local nextLapse = rcall('ZRANGE', processingKey, 0, 0, 'WITHSCORES')[2]

@@ -4,7 +4,7 @@
   KEYS[2] jobs      HASH    jobq:{q}:jobs       key -> record (includes/job.lua)
   KEYS[3] entities  HASH    jobq:{q}:entities   entity_id -> key of its latest job
   KEYS[4] seq       STRING  jobq:{q}:seq        first-enqueue counter, never reused: it makes the key
-  KEYS[5] marker    ZSET    jobq:{q}:marker     wakes blocked workers
+  KEYS[5] wake      CHANNEL jobq:{q}:wake       not a key: published to when the queue stops being empty
   KEYS[6] handlers  HASH    jobq:{q}:handlers   name -> handler JSON
   KEYS[7] format    STRING  jobq:{q}:format     the data format (includes/job.lua DATA_FORMAT)
   ARGV[1] now (ms)  ARGV[2] job count n
@@ -17,7 +17,7 @@
 ]]
 --- @include "job"
 
-local queuedKey, jobsKey, entitiesKey, seqKey, markerKey, handlersKey, formatKey =
+local queuedKey, jobsKey, entitiesKey, seqKey, wakeChannel, handlersKey, formatKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 -- Data this version cannot read (no mark, or another format) is refused before any write, as
 -- checkFormat refuses it: an API that started while Redis was away has not checked yet.
@@ -26,11 +26,12 @@ if mark ~= nil and mark ~= DATA_FORMAT then return { -7, mark, DATA_FORMAT } end
 local now = tonumber(ARGV[1])
 local count = tonumber(ARGV[2])
 local known = {}
--- key -> its record as this batch leaves it: items naming one entity share the table, so every
--- reply shows the job's final priority (a later item may raise it), as its positions do.
+-- key -> its record as the batch goes: a later item naming the same entity sees the earlier ones.
 local records = {}
-local results = {}
+local reply = {}
 local created = 0
+-- Idle workers already know of a queue that has jobs: only the first job into an empty one wakes them.
+local wasEmpty = rcall('ZCARD', queuedKey) == 0
 
 for i = 0, count - 1 do
   local base = 3 + i * 6
@@ -43,12 +44,14 @@ for i = 0, count - 1 do
     if job and isActive(job) then key = existingKey else job = nil end
   end
 
+  local code
   if not known[task] then
-    results[#results + 1] = {-4, false, {task, entity}}
+    -- Names no job, even when the entity has one: the reply carries only the task and entity.
+    code, key, job = -4, nil, {task, entity}
   elseif job and job[STATUS] == 'processing' then
-    results[#results + 1] = {4, key, job}
+    code = 4
   elseif job then
-    local code = 3
+    code = 3
     if priority < job[PRIORITY] then
       job[PRIORITY] = priority
       job[PRIORITY_UPDATED_AT] = now
@@ -56,7 +59,6 @@ for i = 0, count - 1 do
       if job[STATUS] == 'queued' then rcall('ZADD', queuedKey, queueScore(job), key) end
       code = 2
     end
-    results[#results + 1] = {code, key, job}
   else
     local seq = rcall('INCR', seqKey)
     key = base62(seq, 1)
@@ -66,23 +68,24 @@ for i = 0, count - 1 do
     rcall('HSET', entitiesKey, entity, key)
     rcall('ZADD', queuedKey, queueScore(job), key)
     created = created + 1
-    results[#results + 1] = {1, key, job}
+    code = 1
   end
-  if key then records[key] = job end
+  -- Each item is answered with the state its own step left, positions included, as if the batch's
+  -- items had been separate calls in this order: a later item that raises the priority of a job
+  -- created earlier in the batch changes that later item's answer, not the earlier one's.
+  local posQueue, posPriority = false, false
+  if key then
+    records[key] = job
+    posQueue, posPriority = positions(queuedKey, key, job)
+  end
+  -- A created job's args, kwargs and metadata are the caller's own: not sent back (false in their place).
+  pushJob(reply, code, key or false, job, posQueue, posPriority, code == 1)
 end
 
 if created > 0 then
-  wakeWorkers(markerKey, 0)
+  if wasEmpty then wakeWorkers(wakeChannel) end
   -- Marks the data even when its keys were deleted under a running API (a flush), so that the
   -- next process to start finds it marked.
   if mark == nil then rcall('SET', formatKey, DATA_FORMAT) end
-end
--- Positions are read after the whole batch is in, so each one is true when the reply leaves.
-local reply = {}
--- A created job's args, kwargs and metadata are the caller's own: not sent back (false in their place).
-for _, r in ipairs(results) do
-  local posQueue, posPriority = false, false
-  if r[2] then posQueue, posPriority = positions(queuedKey, r[2], r[3]) end
-  pushJob(reply, r[1], r[2], r[3], posQueue, posPriority, r[1] == 1)
 end
 return reply

@@ -7,7 +7,7 @@
   KEYS[4] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
   KEYS[5] entities    HASH  jobq:{q}:entities
   KEYS[6] stats       HASH  jobq:{q}:stats
-  KEYS[7] marker      ZSET  jobq:{q}:marker
+  KEYS[7] wake        CHANNEL jobq:{q}:wake  not a key: published to when the job is queued or scheduled
   KEYS[8] queued      ZSET  jobq:{q}:queued
   ARGV[1] job id  ARGV[2] lease token  ARGV[3] now (ms)  ARGV[4] error message
   ARGV[5] retry at (ms), or -1 to fail for good  ARGV[6] failed retention (ms)
@@ -16,7 +16,7 @@
 ]]
 --- @include "job"
 
-local processingKey, scheduledKey, failedKey, jobsKey, entitiesKey, statsKey, markerKey, queuedKey =
+local processingKey, scheduledKey, failedKey, jobsKey, entitiesKey, statsKey, wakeChannel, queuedKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local token, now, message = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local retryAt = tonumber(ARGV[5])
@@ -34,7 +34,7 @@ if ARGV[7] == '0' then
   job[STARTED_AT] = false
   saveJob(jobsKey, key, job)
   rcall('ZADD', queuedKey, queueScore(job), key)
-  wakeWorkers(markerKey, now)
+  wakeWorkers(wakeChannel)
   return 3
 end
 
@@ -44,7 +44,8 @@ if retryAt >= 0 then
   job[NEXT_ATTEMPT_AT] = retryAt
   saveJob(jobsKey, key, job)
   rcall('ZADD', scheduledKey, retryAt, key)
-  wakeWorkers(markerKey, retryAt)
+  -- Idle workers learn the new due time, which may come before any they wait for.
+  wakeWorkers(wakeChannel)
   return 1
 end
 

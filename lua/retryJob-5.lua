@@ -5,14 +5,14 @@
   KEYS[2] failed    ZSET  jobq:{q}:failed
   KEYS[3] jobs      HASH  jobq:{q}:jobs
   KEYS[4] entities  HASH  jobq:{q}:entities
-  KEYS[5] marker    ZSET  jobq:{q}:marker
+  KEYS[5] wake      CHANNEL jobq:{q}:wake  not a key: published to once the job is queued
   ARGV[1] job id or entity id  ARGV[2] now (ms)
   Returns a job reply (includes/job.lua pushJob): code 1 queued again, -6 the job is not failed,
   -5 its entity has another active job (named by the reply's id). Errors -1 no such job.
 ]]
 --- @include "job"
 
-local queuedKey, failedKey, jobsKey, entitiesKey, markerKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local queuedKey, failedKey, jobsKey, entitiesKey, wakeChannel = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 
 local key, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
 if not key then return -1 end
@@ -33,5 +33,5 @@ job[NEXT_ATTEMPT_AT] = false
 saveJob(jobsKey, key, job)
 rcall('HSET', entitiesKey, job[ENTITY], key)
 rcall('ZADD', queuedKey, queueScore(job), key)
-wakeWorkers(markerKey, tonumber(ARGV[2]))
+wakeWorkers(wakeChannel)
 return pushJob({}, 1, key, job, positions(queuedKey, key, job))

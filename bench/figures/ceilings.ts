@@ -49,7 +49,7 @@ export async function ceilings (ctx: Ctx): Promise<Figure> {
       // KEYS and ARGV as in the script's header: one job per call, a fresh entity per call (-r).
       const args = ['-h', '127.0.0.1', '-p', String(redis.port), '-n', String(opts.redisBenchRequests), '-c', '50',
         '-P', String(pipeline), '-r', '100000000', '--csv',
-        'EVALSHA', sha, '7', k.queued, k.jobs, k.entities, k.seq, k.marker, k.handlers, k.format,
+        'EVALSHA', sha, '7', k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format,
         String(Date.now()), '1', TASK, 'ent-__rand_int__', '2', ARGS_JSON, JSON.stringify(KWARGS), '{}']
       redisBenchmarkCommand = `redis-benchmark ${args.slice(0, 8).join(' ')} -P 1|16 ${args.slice(10, 13).join(' ')} EVALSHA <sha of enqueueJobs> 7 <7 keys> <now> 1 ${TASK} ent-__rand_int__ 2 '<198 B args>' '{"lang":"en"}' '{}'`
       log(`ceiling: redis-benchmark EVALSHA enqueueJobs -P ${pipeline} (round ${round + 1}/${rounds})`)

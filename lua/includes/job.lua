@@ -162,9 +162,13 @@ local function pushJob(reply, code, key, job, posQueue, posPriority, omitCallerJ
   return reply
 end
 
--- Wakes one blocked worker at `at` (ms) or earlier. LT keeps an earlier wake-up already asked for.
-local function wakeWorkers(markerKey, at)
-  rcall('ZADD', markerKey, 'LT', at, 'wake')
+-- Tells idle workers of the queue to look again: a job became ready, or a due time came nearer.
+-- A message on the queue's channel (classic PUBLISH, which a Redis Cluster carries to every node)
+-- rather than a key a worker blocks on: one worker can then wait on many queues at once, also on
+-- a cluster, where a blocking command cannot span slots. A message lost while a worker reconnects
+-- costs only latency: the worker looks at every queue again when its subscription is back.
+local function wakeWorkers(wakeChannel)
+  rcall('PUBLISH', wakeChannel, '')
 end
 
 -- Drops up to `limit` finished jobs older than `cutoff`, with their entity pointer when it still

@@ -14,11 +14,12 @@ import { jobLimits } from './routes/new-job.js'
 import queueRoutes from './routes/queue.js'
 import handlerRoutes from './routes/handlers.js'
 import healthRoutes from './routes/health.js'
+import queuesRoutes from './routes/queues.js'
 import metricsRoutes from './routes/metrics.js'
 import { ErrorSchema } from './schemas/shared.js'
 import { HandlerHosts } from '../queue/handler-hosts.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema } from './schemas/job.js'
-import { QueueSchema } from './schemas/queue.js'
+import { QueueListSchema, QueueSchema, QueueSummarySchema } from './schemas/queue.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerSchema } from './schemas/handler.js'
 import { BatchResponseSchema, BatchResultSchema, NewJobBatchSchema } from './schemas/batch.js'
 
@@ -52,7 +53,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of [ErrorSchema, JobSchema, EnqueuedJobSchema, NewJobSchema, QueueSchema,
-    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema]) {
+    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema, QueueSummarySchema, QueueListSchema]) {
     app.addSchema(schema)
   }
   app.server.maxConnections = config.maxConnections
@@ -64,10 +65,14 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(rateLimitPlugin, { config })
   await app.register(healthRoutes)
   await app.register(metricsRoutes)
-  await app.register(jobRoutes, { prefix: '/jobs', limits: jobLimits(config) })
-  await app.register(batchRoutes, { prefix: '/jobs', limits: jobLimits(config) })
-  await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize })
-  await app.register(handlerRoutes, { prefix: '/handlers', hosts: new HandlerHosts(config.handlerHosts) })
+  // The routes without /queues/{queue} serve the default queue, as they did before named queues.
+  const queueOf = () => app.defaultQueue
+  const hosts = new HandlerHosts(config.handlerHosts)
+  await app.register(jobRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
+  await app.register(batchRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
+  await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize, queueOf, mustExist: false })
+  await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
+  await app.register(queuesRoutes, { prefix: '/queues', config, hosts })
   return app
 }
 

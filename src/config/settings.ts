@@ -29,6 +29,7 @@ const DAY = 86_400_000
 export const SETTINGS = [
   { env: 'REDIS_URL', key: 'redisUrl', type: { kind: 'url', protocols: ['redis:', 'rediss:'] }, default: 'redis://127.0.0.1:6379', for: both, description: 'Redis to keep the queue in; rediss:// for TLS, user and password in the URL.' },
   { env: 'JOBQ_QUEUE', key: 'queue', type: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, hint: '1-64 of A-Z a-z 0-9 _ . -' }, default: 'default', for: both, description: 'Name of the queue; its keys are jobq:{<name>}:*, one Redis Cluster slot.' },
+  { env: 'JOBQ_QUEUES', key: 'queues', type: { kind: 'list', pattern: /^([A-Za-z0-9_.-]{1,64}|\*)$/, hint: 'a queue name (1-64 of A-Z a-z 0-9 _ . -) or *' }, default: '', for: ['worker'], description: 'Comma-separated queues a worker serves with one pool of slots, shared fairly; * serves every queue, including queues made later. Empty: JOBQ_QUEUE alone.' },
   { env: 'HOST', key: 'host', type: { kind: 'string' }, default: '127.0.0.1', for: both, description: 'Address the API (and a worker\'s metrics endpoint) listens on.' },
   { env: 'PORT', key: 'port', type: int(0, 65535), default: 3000, for: ['api'], description: 'Port the API listens on.' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', for: both, description: 'Least severe log level written.' },

@@ -3,7 +3,8 @@ import type { QueueOverview } from '../queue/job-queue.js'
 
 export interface ApiMetrics {
   registry: Registry
-  enqueueOutcomes: Counter<'outcome'>
+  /** By queue (the registry's default `queue` label is the default queue's) and outcome. */
+  enqueueOutcomes: Counter<'queue' | 'outcome'>
   leaseExpiries: Counter
   redisErrors: Counter
 }
@@ -11,6 +12,9 @@ export interface ApiMetrics {
 /**
  * The API's Prometheus metrics. Queue depths are read from Redis at scrape time (one getQueue
  * script call), so every API process reports the same truth and nothing is kept in step by hand.
+ * The depth gauges are the default queue's (JOBQ_QUEUE, the registry's `queue` label): /metrics is
+ * open to every client key, and keys limited to other queues must not read those queues' counts
+ * here (GET /queues gives each key its own queues' counts).
  */
 export function createApiMetrics (queueName: string, readOverview: () => Promise<QueueOverview>): ApiMetrics {
   const registry = new Registry()
@@ -54,7 +58,7 @@ export function createApiMetrics (queueName: string, readOverview: () => Promise
 
   return {
     registry,
-    enqueueOutcomes: new Counter({ name: 'jobq_enqueue_total', help: 'Enqueue requests by outcome', labelNames: ['outcome'], registers }),
+    enqueueOutcomes: new Counter({ name: 'jobq_enqueue_total', help: 'Enqueue requests by queue and outcome', labelNames: ['queue', 'outcome'], registers }),
     leaseExpiries: new Counter({ name: 'jobq_lease_expiries_total', help: 'Lapsed leases this process found and put back (or failed)', registers }),
     redisErrors
   }

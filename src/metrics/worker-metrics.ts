@@ -3,31 +3,33 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export interface WorkerMetrics {
   registry: Registry
-  dispatchDuration: Histogram<'handler' | 'result'>
-  callbackResults: Counter<'handler' | 'status_class'>
-  retries: Counter<'handler'>
+  dispatchDuration: Histogram<'queue' | 'handler' | 'result'>
+  callbackResults: Counter<'queue' | 'handler' | 'status_class'>
+  retries: Counter<'queue' | 'handler'>
   leaseExpiries: Counter
   redisErrors: Counter
   inFlight: Gauge
 }
 
-/** A worker process's Prometheus metrics: what its callbacks did and how long they took. */
-export function createWorkerMetrics (queueName: string): WorkerMetrics {
+/**
+ * A worker process's Prometheus metrics: what its callbacks did and how long they took, by queue
+ * and handler (a worker may serve several queues, and handler names repeat across queues).
+ */
+export function createWorkerMetrics (): WorkerMetrics {
   const registry = new Registry()
-  registry.setDefaultLabels({ queue: queueName })
   collectDefaultMetrics({ register: registry, prefix: 'jobq_worker_' })
   const registers = [registry]
   return {
     registry,
     dispatchDuration: new Histogram({
       name: 'jobq_dispatch_duration_seconds',
-      help: 'Time from sending a callback to its answer, by handler and result (completed, retry, failed)',
-      labelNames: ['handler', 'result'],
+      help: 'Time from sending a callback to its answer, by queue, handler and result (completed, retry, failed)',
+      labelNames: ['queue', 'handler', 'result'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers
     }),
-    callbackResults: new Counter({ name: 'jobq_callback_results_total', help: 'Callback answers by handler and status class (2xx, 3xx, 4xx, 5xx, error)', labelNames: ['handler', 'status_class'], registers }),
-    retries: new Counter({ name: 'jobq_retries_total', help: 'Failed attempts scheduled for a retry, by handler', labelNames: ['handler'], registers }),
+    callbackResults: new Counter({ name: 'jobq_callback_results_total', help: 'Callback answers by queue, handler and status class (2xx, 3xx, 4xx, 5xx, error)', labelNames: ['queue', 'handler', 'status_class'], registers }),
+    retries: new Counter({ name: 'jobq_retries_total', help: 'Failed attempts scheduled for a retry, by queue and handler', labelNames: ['queue', 'handler'], registers }),
     leaseExpiries: new Counter({ name: 'jobq_lease_expiries_total', help: 'Lapsed leases this process found and put back (or failed)', registers }),
     redisErrors: new Counter({ name: 'jobq_redis_errors_total', help: 'Redis calls that failed (unreachable, timed out, out of memory)', registers }),
     inFlight: new Gauge({ name: 'jobq_callbacks_in_flight', help: 'Callbacks this worker is waiting on', registers })
@@ -41,25 +43,25 @@ export interface HandlerMetrics {
 }
 
 /**
- * Per-handler metrics with their label children made once per handler and answer kind, so that a
- * callback does not build and check a label object for each metric it counts in.
+ * Per-handler metrics of one queue, with their label children made once per handler and answer
+ * kind, so that a callback does not build and check a label object for each metric it counts in.
  */
-export function handlerMetrics (metrics: WorkerMetrics): (handler: string) => HandlerMetrics {
+export function handlerMetrics (metrics: WorkerMetrics, queue: string): (handler: string) => HandlerMetrics {
   const byHandler = new Map<string, HandlerMetrics>()
   return (handler) => {
     let found = byHandler.get(handler)
     if (found) return found
     const durations = new Map<string, { observe (seconds: number): void }>()
     const results = new Map<string, { inc (): void }>()
-    const retries = metrics.retries.labels(handler)
+    const retries = metrics.retries.labels(queue, handler)
     found = {
       answered (outcome, statusCode, seconds) {
         let duration = durations.get(outcome)
-        if (!duration) durations.set(outcome, duration = metrics.dispatchDuration.labels(handler, outcome))
+        if (!duration) durations.set(outcome, duration = metrics.dispatchDuration.labels(queue, handler, outcome))
         duration.observe(seconds)
         const kind = statusClass(statusCode)
         let result = results.get(kind)
-        if (!result) results.set(kind, result = metrics.callbackResults.labels(handler, kind))
+        if (!result) results.set(kind, result = metrics.callbackResults.labels(queue, handler, kind))
         result.inc()
       },
       retried: () => retries.inc()

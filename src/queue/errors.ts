@@ -16,6 +16,8 @@ export const EntityBusyError = createError<[string, string]>(
 export const NoHandlerError = createError<[string]>(
   'JQ_ERR_NO_HANDLER', 'task: no handler named %s is registered (PUT /handlers/{name} first)', 422)
 export const HandlerNotFoundError = createError<[string]>('JQ_ERR_HANDLER_NOT_FOUND', 'No handler named %s', 404)
+export const QueueNotFoundError = createError<[string]>(
+  'JQ_ERR_QUEUE_NOT_FOUND', 'queue: no queue named %s (a queue comes into being with its first handler)', 404)
 export const LeaseLostError = createError<[string]>(
   'JQ_ERR_LEASE_LOST', 'The lease on job %s is no longer held by this worker', 409)
 export const InvalidHandlerUrlError = createError<[string]>(

@@ -41,7 +41,7 @@ export class HandlerStore {
    */
   async put (name: string, settings: Partial<HandlerSettings> & { url: string }): Promise<{ created: boolean, handler: Handler }> {
     const full: HandlerSettings = { ...HANDLER_DEFAULTS, ...settings }
-    const reply = await this.call(() => this.redis.putHandler(this.keys.handlers, name,
+    const reply = await this.call(() => this.redis.putHandler(this.keys.handlers, this.keys.wake, name,
       JSON.stringify(full), this.now(), newSigningSecret())) as [number, string]
     const handler = withDefaults(JSON.parse(reply[1]))
     return { created: reply[0] === 1, handler }

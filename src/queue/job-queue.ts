@@ -102,7 +102,7 @@ export class JobQueue {
     const args: Array<string | number> = [this.now(), jobs.length]
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata)
     const reply = await this.call(() => this.redis.enqueueJobs(
-      k.queued, k.jobs, k.entities, k.seq, k.marker, k.handlers, k.format, ...args))
+      k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, ...args))
     if (reply[0] === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     return decodeJobs(reply).map(({ code, job }, i) => {
       if (code < 0) return { outcome: 'no_handler', job: null }
@@ -149,7 +149,7 @@ export class JobQueue {
   /** Puts a failed job back in the queue with a fresh allowance of attempts. */
   async retry (ident: string): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.redis.retryJob(k.queued, k.failed, k.jobs, k.entities, k.marker, ident, this.now()))
+    return this.single(ident, () => this.redis.retryJob(k.queued, k.failed, k.jobs, k.entities, k.wake, ident, this.now()))
   }
 
   /** Counts of every state and runtime statistics. */
@@ -211,7 +211,7 @@ export class JobQueue {
     const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs]
     for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
     const reply = await this.call(() => this.redis.completeAndClaim(k.queued, k.processing, k.scheduled, k.failed,
-      k.jobs, k.marker, k.handlers, k.stats, k.completed, k.entities, ...args)) as Array<string | number | null>
+      k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, ...args)) as Array<string | number | null>
     const jobsAt = 2 + completions.length
     return {
       jobs: decodeJobs(reply, jobsAt).map((r) => r.job),
@@ -273,7 +273,7 @@ export class JobQueue {
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {
     const k = this.keys
     const code = await this.call(() => this.redis.failJob(k.processing, k.scheduled, k.failed, k.jobs, k.entities,
-      k.stats, k.marker, k.queued, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0)) as number
+      k.stats, k.wake, k.queued, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0)) as number
     if (code < 0) throw errorFromScriptCode(code, jobId)
     return code
   }

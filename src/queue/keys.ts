@@ -14,7 +14,12 @@ export interface QueueKeys {
   seq: string
   /** The format of the queue's data (lua/includes/job.lua DATA_FORMAT), checked by every process at start. */
   format: string
-  marker: string
+  /**
+   * Not a key: the Pub/Sub channel the scripts publish to when the queue has news for idle workers
+   * (a first job, a retry due sooner). It carries the queue's hash tag like the keys, so the scripts
+   * could move to sharded Pub/Sub (SPUBLISH) without another name.
+   */
+  wake: string
   handlers: string
   stats: string
   /** Prefix of the per-caller counters of @fastify/rate-limit. */
@@ -34,9 +39,32 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     entities: tag + 'entities',
     seq: tag + 'seq',
     format: tag + 'format',
-    marker: tag + 'marker',
+    wake: tag + 'wake',
     handlers: tag + 'handlers',
     stats: tag + 'stats',
     rateLimitPrefix: tag + 'ratelimit:'
   }
+}
+
+/** Queue names: 1-64 of A-Z a-z 0-9 _ . - (so a name never holds the `}` that would end its hash tag). */
+export const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,64}$/
+
+/** Keys of the deployment rather than of one queue. */
+export interface GlobalKeys {
+  /** SET of every queue's name: a queue is added when its first handler is registered. */
+  queues: string
+  /** The pattern of every queue's wake channel, for workers that serve every queue. */
+  wakePattern: string
+}
+
+export function globalKeys (prefix = 'jobq'): GlobalKeys {
+  return { queues: `${prefix}:queues`, wakePattern: `${prefix}:{*}:wake` }
+}
+
+/** The queue whose wake channel this is, or null for another channel. */
+export function queueOfWakeChannel (channel: string, prefix = 'jobq'): string | null {
+  const start = prefix.length + 2
+  if (!channel.startsWith(prefix + ':{') || !channel.endsWith('}:wake')) return null
+  const name = channel.slice(start, -6)
+  return QUEUE_NAME.test(name) ? name : null
 }

@@ -4,7 +4,7 @@ import pino from 'pino'
 import type { Config } from '../config/config.js'
 import { loggerOptions } from '../config/logger.js'
 import { createRedis } from '../queue/redis.js'
-import { jobQueueFromConfig } from '../queue/job-queue.js'
+import { queuesFromConfig } from '../queue/queues.js'
 import { Worker } from './worker.js'
 import { HandlerHosts } from '../queue/handler-hosts.js'
 import { superviseWorkers } from './supervisor.js'
@@ -18,15 +18,24 @@ export async function runWorkers (config: Config, argv: string[]): Promise<void>
   await runWorker(config)
 }
 
+/** The queues a worker serves: JOBQ_QUEUES (a list, or '*' for all), else JOBQ_QUEUE alone. */
+export function servedQueues (config: Config): string[] | '*' {
+  const listed = config.queues.split(',').filter(Boolean)
+  if (listed.includes('*')) return '*'
+  return listed.length > 0 ? [...new Set(listed)] : [config.queue]
+}
+
 async function runWorker (config: Config): Promise<void> {
   const logger = pino(loggerOptions(config, 'worker'))
   const redis = createRedis(config.redisUrl)
-  const blockingRedis = createRedis(config.redisUrl, { blocking: true })
-  const metrics = createWorkerMetrics(config.queue)
-  const queue = jobQueueFromConfig(config, redis, () => metrics.redisErrors.inc())
+  const subscriber = createRedis(config.redisUrl, { blocking: true })
+  const metrics = createWorkerMetrics()
+  const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
+  const serve = servedQueues(config)
   const worker = new Worker({
-    queue,
-    blockingRedis,
+    queues,
+    serve,
+    subscriber,
     logger,
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,
@@ -61,26 +70,32 @@ async function runWorker (config: Config): Promise<void> {
   process.on('SIGTERM', close)
 
   // Signals are handled before connecting, so a stop during start-up is graceful too.
-  await Promise.all([redis.connect(), blockingRedis.connect()]).catch((err: Error) =>
+  await redis.connect().catch((err: Error) =>
     logger.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
   // Nothing is claimed from a queue written in another data format: the worker waits for Redis to
-  // answer the check, and exits on a queue it cannot read.
-  for (let attempt = 0; ; attempt++) {
-    // A stop signal during the wait ends it (close() sets `closing`).
-    if (closing) return
-    try {
-      await queue.checkFormat()
-      break
-    } catch (err) {
-      if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') {
-        logger.fatal({ err }, 'refusing the queue')
-        process.exit(1)
+  // answer the check, and exits on a named queue it cannot read ('*' skips such a queue instead).
+  const named = serve === '*' ? [] : serve
+  for (const name of named) {
+    for (let attempt = 0; ; attempt++) {
+      // A stop signal during the wait ends it (close() sets `closing`).
+      if (closing) return
+      try {
+        await queues.get(name).jobs.checkFormat()
+        // Queues that existed before the registry did are listed once their API or worker starts.
+        await queues.register(name)
+        break
+      } catch (err) {
+        if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') {
+          logger.fatal({ err }, 'refusing the queue')
+          process.exit(1)
+        }
+        logger.warn({ err }, 'could not check the queue\'s data format yet; trying again')
+        await sleep(Math.min(2000, 100 * 2 ** attempt))
       }
-      logger.warn({ err }, 'could not check the queue\'s data format yet; trying again')
-      await sleep(Math.min(2000, 100 * 2 ** attempt))
     }
   }
   if (closing) return
-  worker.start()
-  logger.info({ worker: worker.id, concurrency: config.concurrency }, 'worker started')
+  for (const name of named) worker.serve(name)
+  await worker.start()
+  logger.info({ worker: worker.id, concurrency: config.concurrency, queues: serve }, 'worker started')
 }

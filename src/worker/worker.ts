@@ -4,33 +4,41 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent } from 'undici'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import type { ClaimResult, JobQueue } from '../queue/job-queue.js'
+import type { ClaimResult } from '../queue/job-queue.js'
 import type { JobRecord } from '../queue/job.js'
-import { HandlerStore } from '../queue/handler-store.js'
+import type { Queues } from '../queue/queues.js'
 import { HandlerCache } from './handler-cache.js'
 import { Interrupt } from './dispatch.js'
 import { Batcher } from './batcher.js'
 import { jobFields, runAttempt, SHUTDOWN, type AttemptContext } from './attempt.js'
 import type { HandlerHosts } from '../queue/handler-hosts.js'
 import { handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js'
+import { ServedQueue } from './served-queue.js'
+import { shareSlots } from './fair-share.js'
+import { WakeListener } from './wake-listener.js'
 
 export interface WorkerOptions {
-  queue: JobQueue
-  /** A connection of its own: BZPOPMIN holds up every other command on its connection. */
-  blockingRedis: Redis
+  queues: Queues
+  /** The queues to serve, or '*' for every queue, including queues made while the worker runs. */
+  serve: string[] | '*'
+  /** A connection of its own for the wake messages: a subscribed connection takes no other commands. */
+  subscriber: Redis
   logger: Logger
   concurrency: number
   leaseMs: number
   resultLimit: number
   userAgent?: string
-  /** Longest idle block before looking at the queue again, even with nothing announced. */
+  /** Longest idle wait before looking at every queue again, even with nothing heard. */
   maxBlockMs?: number
   /** JOBQ_HANDLER_HOSTS, checked again before each callback: a list tightened later holds for old handlers. */
   handlerHosts?: HandlerHosts
   metrics?: WorkerMetrics
 }
 
+type Served = ServedQueue<PendingCompletion>
+
 interface InFlight {
+  queue: Served
   job: JobRecord
   lease: string
   interrupt: Interrupt
@@ -47,17 +55,21 @@ interface PendingCompletion {
 }
 
 /**
- * Claims jobs and dispatches each as a signed HTTP callback, up to `concurrency` at once.
+ * Claims jobs from one or more queues and dispatches each as a signed HTTP callback, up to
+ * `concurrency` at once, its slots shared fairly among the queues that have work.
  *
- * An idle worker blocks on the queue's marker (BZPOPMIN) and wakes when a job is enqueued or a retry
- * falls due; it never polls. Leases are extended while callbacks run; an outcome that cannot be
- * written because Redis is away is retried until Redis returns, so no answer is lost.
+ * An idle worker waits for the queues' wake messages (a job enqueued, a retry due sooner) or for
+ * the next due time it knows of; it never polls. Leases are extended while callbacks run; an
+ * outcome that cannot be written because Redis is away is retried until Redis returns, so no
+ * answer is lost.
  */
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   private readonly inFlight = new Map<string, InFlight>()
+  private readonly served = new Map<string, Served>()
   private readonly agent: Agent
-  private readonly attempts: AttemptContext
+  private readonly attempts: Omit<AttemptContext, 'handlers'>
+  private readonly wakes: WakeListener
   private stopping = false
   /** Set when the shutdown grace period is over: a job that starts after it is put back at once. */
   private graceOver = false
@@ -65,8 +77,9 @@ export class Worker {
   private reserved = 0
   /** Jobs whose completion is being written: their slots are free for the claims of those writes. */
   private releasing = 0
-  private readonly completions: Batcher<PendingCompletion>
-  private slotFreed: (() => void) | null = null
+  /** Round-robin turn for queues that tie for a slot. */
+  private turn = 0
+  private wakeUp: (() => void) | null = null
   private heartbeat: NodeJS.Timeout | null = null
   private loop: Promise<void> | null = null
 
@@ -74,30 +87,54 @@ export class Worker {
     // Keep-alive pools per handler origin; no redirects are ever followed (undici follows none by default).
     this.agent = new Agent({ keepAliveTimeout: 10_000, connections: options.concurrency })
     this.attempts = {
-      handlers: new HandlerCache(new HandlerStore(options.queue.redis, options.queue.keys)),
       dispatcher: this.agent,
       logger: options.logger,
       resultLimit: options.resultLimit,
       userAgent: options.userAgent ?? 'jobq',
       handlerHosts: options.handlerHosts,
-      metricsOf: options.metrics ? handlerMetrics(options.metrics) : null
+      metricsOf: null
     }
-    this.completions = new Batcher({
-      write: (batch, retry) => this.writeCompletions(batch, retry),
-      unavailable: (err, attempt, batch) =>
-        options.logger.warn({ err, attempt, jobs: batch.length }, 'could not record the outcome; retrying until Redis returns'),
-      failed: (err, batch) => {
-        // A bug, not an outcome: the leases lapse and the jobs are dispatched again.
-        for (const c of batch) options.logger.error({ err, job_id: c.flight.job.job_id }, 'job processing failed unexpectedly')
-        this.written(batch, null)
-      }
+    this.wakes = new WakeListener({
+      redis: options.subscriber,
+      queues: options.serve,
+      logger: options.logger,
+      onWake: (name) => this.heard(name),
+      onSubscribed: () => this.lookEverywhere()
     })
   }
 
-  /** Starts claiming; resolves once the loop runs. */
-  start (): void {
+  /** Serves a queue (its data format already checked); serving it twice changes nothing. */
+  serve (name: string): void {
+    if (this.served.has(name) || this.stopping) return
+    const handle = this.options.queues.get(name)
+    const { metrics } = this.options
+    const queue: Served = new ServedQueue(handle, {
+      ...this.attempts,
+      handlers: new HandlerCache(handle.handlers),
+      metricsOf: metrics ? handlerMetrics(metrics, name) : null
+    }, new Batcher({
+      write: (batch, retry) => this.writeCompletions(queue, batch, retry),
+      unavailable: (err, attempt, batch) =>
+        this.options.logger.warn({ err, attempt, jobs: batch.length, queue: name }, 'could not record the outcome; retrying until Redis returns'),
+      failed: (err, batch) => {
+        // A bug, not an outcome: the leases lapse and the jobs are dispatched again.
+        for (const c of batch) this.options.logger.error({ err, job_id: c.flight.job.job_id, queue: name }, 'job processing failed unexpectedly')
+        this.written(batch, null)
+      }
+    }))
+    this.served.set(name, queue)
+    this.wake()
+  }
+
+  get servedQueues (): string[] {
+    return [...this.served.keys()]
+  }
+
+  /** Starts listening and claiming. */
+  async start (): Promise<void> {
     const interval = Math.max(250, Math.floor(this.options.leaseMs / 3))
     this.heartbeat = setInterval(() => { this.extendLeases() }, interval)
+    await this.wakes.start()
     this.loop = this.run()
   }
 
@@ -107,8 +144,8 @@ export class Worker {
    */
   async close (graceMs: number): Promise<void> {
     this.stopping = true
-    this.wakeLoop()
-    this.options.blockingRedis.disconnect()
+    this.wake()
+    this.wakes.close()
     await this.loop
     const timer = setTimeout(() => {
       this.graceOver = true
@@ -126,119 +163,191 @@ export class Worker {
   }
 
   private async run (): Promise<void> {
-    const { queue, concurrency, leaseMs, logger } = this.options
+    const { concurrency } = this.options
     let failures = 0
     while (!this.stopping) {
       const free = concurrency - this.inFlight.size - this.reserved
-      if (free <= 0) {
-        await new Promise<void>((resolve) => { this.slotFreed = resolve })
+      const now = Date.now()
+      const ready = [...this.served.values()].filter((q) => q.isReady(now))
+      if (free <= 0 || ready.length === 0) {
+        await this.waitForWork(free <= 0)
         continue
       }
-      let claimed
-      this.reserved += free
-      try {
-        claimed = await queue.claim(free, this.id, leaseMs)
+      const shares = shareSlots(free, ready.map((q) => q.inFlight), this.turn++)
+      const outcomes = await Promise.all(ready.map((q, i) => shares[i] > 0 ? this.claimFrom(q, shares[i]) : true))
+      if (outcomes.every(Boolean)) {
         failures = 0
-      } catch (err) {
+      } else {
         failures++
-        logger.warn({ err }, 'claim failed; retrying')
         await sleep(Math.min(2000, 50 * 2 ** failures))
-        continue
-      } finally {
-        this.reserved -= free
       }
-      this.startAll(claimed)
-      if (claimed.jobs.length < free && !this.stopping) await this.waitForWork(claimed.nextWakeAt)
     }
   }
 
-  /** Blocks until a job is announced or the next retry/lease deadline, whichever is first. */
-  private async waitForWork (nextWakeAt: number | null): Promise<void> {
-    const maxBlockMs = this.options.maxBlockMs ?? 5000
-    const untilNext = nextWakeAt === null ? maxBlockMs : nextWakeAt - Date.now()
-    if (untilNext <= 0) return
-    const seconds = Math.max(0.01, Math.min(maxBlockMs, untilNext) / 1000)
+  /** Claims up to `count` jobs of one queue and starts them; false when Redis did not answer. */
+  private async claimFrom (queue: Served, count: number): Promise<boolean> {
+    const news = queue.news
+    this.reserved += count
+    let claimed: ClaimResult
     try {
-      await this.options.blockingRedis.bzpopmin(this.options.queue.keys.marker, seconds)
+      claimed = await queue.handle.jobs.claim(count, this.id, this.options.leaseMs)
     } catch (err) {
-      if (this.stopping) return
-      this.options.logger.debug({ err }, 'blocking wait failed; Redis may be away')
-      await sleep(Math.min(1000, untilNext))
+      this.options.logger.warn({ err, queue: queue.name }, 'claim failed; retrying')
+      return false
+    } finally {
+      this.reserved -= count
+    }
+    queue.claimed(claimed, count, news)
+    this.startAll(queue, claimed)
+    return true
+  }
+
+  /**
+   * Waits until something may have changed: a slot frees, a queue has news, a known due time comes,
+   * or, with nothing heard for maxBlockMs, looks at every queue again (a message may have been lost).
+   */
+  private async waitForWork (forSlot: boolean): Promise<void> {
+    const maxBlockMs = this.options.maxBlockMs ?? 5000
+    let next: number | null = null
+    for (const q of this.served.values()) if (q.wakeAt !== null && (next === null || q.wakeAt < next)) next = q.wakeAt
+    const untilNext = next === null ? maxBlockMs : Math.max(0, Math.min(maxBlockMs, next - Date.now()))
+    let timedOut = false
+    await new Promise<void>((resolve) => {
+      const timer = forSlot ? null : setTimeout(() => { timedOut = true; resolve() }, untilNext)
+      this.wakeUp = () => {
+        if (timer) clearTimeout(timer)
+        resolve()
+      }
+    })
+    this.wakeUp = null
+    if (timedOut && (next === null || next - Date.now() > 0)) this.lookEverywhere()
+  }
+
+  private wake (): void {
+    this.wakeUp?.()
+  }
+
+  /** A wake message: the queue may have work, or (serving '*') a queue came into being. */
+  private heard (name: string): void {
+    const queue = this.served.get(name)
+    if (queue) {
+      queue.heard()
+      this.wake()
+    } else if (this.options.serve === '*') {
+      this.discover([name])
     }
   }
 
-  private startAll (claimed: ClaimResult): void {
+  /** Every queue may have work again (after a reconnection, or a long quiet). */
+  private lookEverywhere (): void {
+    for (const q of this.served.values()) q.heard()
+    if (this.options.serve === '*') {
+      this.options.queues.names().then((names) => this.discover(names),
+        (err: Error) => this.options.logger.debug({ err }, 'could not list the queues; trying again later'))
+    }
+    this.wake()
+  }
+
+  /** Serves the queues not served yet whose data this version can read. */
+  private discover (names: string[]): void {
+    for (const name of names) {
+      if (this.served.has(name)) continue
+      this.options.queues.get(name).jobs.checkFormat().then(() => {
+        this.serve(name)
+        this.options.logger.info({ queue: name }, 'serving a new queue')
+      }, (err: Error & { code?: string }) => {
+        if (err.code === 'JQ_ERR_QUEUE_FORMAT') this.options.logger.error({ err, queue: name }, 'not serving a queue written in another data format')
+        else this.options.logger.debug({ err, queue: name }, 'could not check a new queue yet; trying again later')
+      })
+    }
+  }
+
+  private startAll (queue: Served, claimed: ClaimResult): void {
     if (claimed.recovered > 0) this.options.metrics?.leaseExpiries.inc(claimed.recovered)
-    for (const job of claimed.jobs) this.begin(job)
+    for (const job of claimed.jobs) this.begin(queue, job)
     this.options.metrics?.inFlight.set(this.inFlight.size)
   }
 
-  private begin (job: JobRecord): void {
+  private begin (queue: Served, job: JobRecord): void {
     const interrupt = new Interrupt()
     if (this.graceOver) interrupt.interrupt(SHUTDOWN)
-    const flight: InFlight = { job, lease: job.lease as string, interrupt, done: Promise.resolve(), answered: false }
-    this.inFlight.set(job.job_id, flight)
+    const flight: InFlight = { queue, job, lease: job.lease as string, interrupt, done: Promise.resolve(), answered: false }
+    this.inFlight.set(flightKey(queue.name, job.job_id), flight)
+    queue.inFlight++
     flight.done = this.process(flight).catch((err: Error) => {
       // A bug, not an outcome: the lease lapses and the job is dispatched again.
-      this.options.logger.error({ err, job_id: job.job_id }, 'job processing failed unexpectedly')
+      this.options.logger.error({ err, job_id: job.job_id, queue: queue.name }, 'job processing failed unexpectedly')
     }).finally(() => {
       if (this.finish(flight)) {
         this.options.metrics?.inFlight.set(this.inFlight.size)
-        this.wakeLoop()
+        this.wake()
       }
     })
   }
 
   /** Frees a flight's slot; false when a batch write freed it already. */
   private finish (flight: InFlight): boolean {
-    if (this.inFlight.get(flight.job.job_id) !== flight) return false
-    this.inFlight.delete(flight.job.job_id)
+    const key = flightKey(flight.queue.name, flight.job.job_id)
+    if (this.inFlight.get(key) !== flight) return false
+    this.inFlight.delete(key)
+    flight.queue.inFlight--
     return true
   }
 
-  private wakeLoop (): void {
-    const wake = this.slotFreed
-    this.slotFreed = null
-    wake?.()
-  }
-
   private async process (flight: InFlight): Promise<void> {
-    const outcome = await runAttempt(flight.job, flight.interrupt, this.attempts)
+    const { job, queue } = flight
+    const outcome = await runAttempt(job, flight.interrupt, queue.attempts)
     flight.answered = true
-    const { queue } = this.options
-    const { job_id: jobId } = flight.job
+    const jobs = queue.handle.jobs
     if (outcome.kind === 'complete') return this.completeLater(flight, outcome.result)
-    if (outcome.kind === 'release') return this.settle(flight, () => queue.release(jobId, flight.lease))
-    return this.settle(flight, () => queue.fail(jobId, flight.lease, outcome.error, outcome.retryAt))
+    if (outcome.kind === 'release') return this.settle(flight, () => jobs.release(job.job_id, flight.lease))
+    return this.settle(flight, () => jobs.fail(job.job_id, flight.lease, outcome.error, outcome.retryAt))
   }
 
-  /** Queues a completion for the next batch write; resolves once it is written or found stale. */
+  /** Queues a completion for its queue's next batch write; resolves once it is written or found stale. */
   private completeLater (flight: InFlight, result: string | null): Promise<void> {
-    return new Promise((resolve) => this.completions.push({ flight, result, written: resolve }))
+    return new Promise((resolve) => flight.queue.completions.push({ flight, result, written: resolve }))
   }
 
   /**
-   * Writes a batch of completions in one call that also claims jobs for the slots the batch frees:
-   * a busy worker makes one round trip per batch instead of a completion and a claim per job.
-   * No claim when stopping, nor on a retry: a claim whose answer was lost holds its jobs until
-   * their leases lapse.
+   * Writes a batch of completions in one call that also claims jobs of the same queue for the slots
+   * the batch frees, as many as the queue's fair share of them: a busy worker makes one round trip
+   * per batch instead of a completion and a claim per job, and slots beyond the share are left to
+   * the main loop for the other queues. No claim when stopping, nor on a retry: a claim whose
+   * answer was lost holds its jobs until their leases lapse.
    */
-  private async writeCompletions (batch: PendingCompletion[], retry: number): Promise<void> {
-    const { queue, concurrency, leaseMs } = this.options
+  private async writeCompletions (queue: Served, batch: PendingCompletion[], retry: number): Promise<void> {
+    const { concurrency, leaseMs } = this.options
     this.releasing += batch.length
-    const count = this.stopping || retry > 0 ? 0 : Math.max(0, concurrency - this.inFlight.size + this.releasing - this.reserved)
+    queue.releasing += batch.length
+    const free = this.stopping || retry > 0 ? 0 : Math.max(0, concurrency - this.inFlight.size + this.releasing - this.reserved)
+    const count = free > 0 ? this.shareOf(queue, free) : 0
+    const news = queue.news
     this.reserved += count
     let reply
     try {
-      reply = await queue.completeAndClaim(batch.map((c) => ({ jobId: c.flight.job.job_id, lease: c.flight.lease, result: c.result })),
+      reply = await queue.handle.jobs.completeAndClaim(batch.map((c) => ({ jobId: c.flight.job.job_id, lease: c.flight.lease, result: c.result })),
         count, this.id, leaseMs)
     } finally {
       this.reserved -= count
       this.releasing -= batch.length
+      queue.releasing -= batch.length
     }
+    if (count > 0) queue.claimed(reply, count, news)
     // Claimed jobs start before the batch lets go of its slots, so close() waits for them too.
-    this.startAll(reply)
+    this.startAll(queue, reply)
     this.written(batch, reply.codes)
+  }
+
+  /** The queue's share of `free` slots among the queues ready now; none when it has no work. */
+  private shareOf (queue: Served, free: number): number {
+    const now = Date.now()
+    if (!queue.isReady(now)) return 0
+    // A single queue takes every slot: the common case skips the sharing.
+    if (this.served.size === 1) return free
+    const ready = [...this.served.values()].filter((q) => q.isReady(now))
+    const shares = shareSlots(free, ready.map((q) => q.inFlight - q.releasing), this.turn)
+    return shares[ready.indexOf(queue)]
   }
 
   /**
@@ -254,7 +363,7 @@ export class Worker {
       c.written()
     }
     this.options.metrics?.inFlight.set(this.inFlight.size)
-    this.wakeLoop()
+    this.wake()
   }
 
   /**
@@ -281,17 +390,29 @@ export class Worker {
     }
   }
 
+  /** Heartbeat: one call per queue with jobs in flight, for all of that queue's leases. */
   private extendLeases (): void {
-    const leases = [...this.inFlight.values()].map((f) => ({ jobId: f.job.job_id, lease: f.lease }))
-    if (leases.length === 0) return
-    this.options.queue.extendLeases(leases, this.options.leaseMs).then((lost) => {
-      for (const id of lost) {
-        const flight = this.inFlight.get(id)
-        // An answered callback whose outcome is being written: the write says whether it counted.
-        if (!flight || flight.answered) continue
-        this.options.logger.warn({ job_id: id }, 'lease lost; abandoning the callback')
-        flight.interrupt.interrupt(new Error('lease lost'))
-      }
-    }, (err: Error) => this.options.logger.warn({ err }, 'lease heartbeat failed'))
+    const byQueue = new Map<Served, Array<{ jobId: string, lease: string }>>()
+    for (const f of this.inFlight.values()) {
+      let leases = byQueue.get(f.queue)
+      if (!leases) byQueue.set(f.queue, leases = [])
+      leases.push({ jobId: f.job.job_id, lease: f.lease })
+    }
+    for (const [queue, leases] of byQueue) {
+      queue.handle.jobs.extendLeases(leases, this.options.leaseMs).then((lost) => {
+        for (const id of lost) {
+          const flight = this.inFlight.get(flightKey(queue.name, id))
+          // An answered callback whose outcome is being written: the write says whether it counted.
+          if (!flight || flight.answered) continue
+          this.options.logger.warn({ job_id: id, queue: queue.name }, 'lease lost; abandoning the callback')
+          flight.interrupt.interrupt(new Error('lease lost'))
+        }
+      }, (err: Error) => this.options.logger.warn({ err, queue: queue.name }, 'lease heartbeat failed'))
+    }
   }
+}
+
+/** Job ids are unique within a queue; queue names never hold a '/'. */
+function flightKey (queue: string, jobId: string): string {
+  return queue + '/' + jobId
 }

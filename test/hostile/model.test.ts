@@ -300,13 +300,17 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       assert.equal(res.statusCode, 200, `${what}: ${res.statusCode} ${res.body}`)
       const results = res.json().results as Array<Record<string, unknown>>
       assert.equal(results.length, cmd.items.length, what)
-      // each item sees the ones before it; positions are read once the whole batch is in
-      const outcomes = cmd.items.map((item, i) =>
-        model.enqueue(item.task, ENTITIES[item.entity], item.priority || 1, [n, i], () => results[i].job_id as string))
-      const seen = outcomes.map(({ outcome, job }) => {
-        if (!job) return { outcome, job_id: null, status: null, priority: null, position_in_queue: null }
-        return { outcome, job_id: job.id, status: job.status, priority: job.priority, position_in_queue: model.view(job).position_in_queue }
-      })
+      // Each item sees the ones before it and is answered with the state right after its own step,
+      // as if the items had been separate calls in this order.
+      const outcomes = []
+      const seen = []
+      for (const [i, item] of cmd.items.entries()) {
+        const { outcome, job } = model.enqueue(item.task, ENTITIES[item.entity], item.priority || 1, [n, i], () => results[i].job_id as string)
+        outcomes.push({ outcome })
+        seen.push(job
+          ? { outcome, job_id: job.id, status: job.status, priority: job.priority, position_in_queue: model.view(job).position_in_queue }
+          : { outcome, job_id: null, status: null, priority: null, position_in_queue: null })
+      }
       assert.deepEqual(results.map(({ message: _, ...rest }) => rest), seen, what)
       for (const [i, r] of results.entries()) assert.equal(typeof r.message === 'string', r.outcome === 'no_handler', `${what}: message of item ${i}`)
       return `200 ${[...new Set(outcomes.map((o) => o.outcome))].sort().join('+')}`

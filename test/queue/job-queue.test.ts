@@ -173,8 +173,10 @@ describe('JobQueue: retries, leases and other worker states', () => {
     assert.deepEqual(results.map((r) => r.outcome), ['created', 'created', 'priority_raised', 'no_handler', 'exists'])
     assert.equal(results[2].job?.job_id, results[0].job?.job_id)
     assert.equal(results[3].job, null)
-    // positions are those after the whole batch
-    assert.deepEqual(results.map((r) => r.job?.position_in_queue ?? null), [1, 2, 1, null, 2])
+    // Each item is answered as if it had been a call of its own, in batch order: a created at 3 is
+    // first; b at 2 goes ahead of it; a raised to 1 is first again; b then stands second.
+    assert.deepEqual(results.map((r) => r.job?.position_in_queue ?? null), [1, 1, 1, null, 2])
+    assert.deepEqual(results.map((r) => r.job?.priority ?? null), [3, 2, 1, null, 2])
     await assert.rejects(queue.enqueue(newJob('d', 1, 'nope')), { code: 'JQ_ERR_NO_HANDLER' })
   })
 

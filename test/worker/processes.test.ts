@@ -1,13 +1,26 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { buildTestApp, registerHandler, startRedis, type TestRedis } from '../helper.js'
 import { enqueue, getJob, median, ok, startHookServer, startWorker, waitFor } from './worker-helper.js'
 
-/** Whether a client of this Redis is blocked in BZPOPMIN: an idle worker waiting for work. */
-async function workerBlocked (redis: TestRedis): Promise<boolean> {
-  const clients = await redis.client.call('CLIENT', 'LIST') as string
-  return clients.split('\n').some((line) => /\bflags=\S*b/.test(line) && /\bcmd=bzpopmin\b/.test(line))
+/** Script calls Redis has run so far (INFO commandstats). */
+async function scriptCalls (redis: TestRedis): Promise<number> {
+  const info = await redis.client.info('commandstats')
+  return [...info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+}
+
+/**
+ * Whether a worker waits for work: subscribed to the queue's wake channel and sending no script
+ * call for 50 ms. An idle worker holds no command open; it waits on its subscription.
+ */
+async function workerWaiting (redis: TestRedis, queue: string): Promise<boolean> {
+  const [, subscribers] = await redis.client.pubsub('NUMSUB', `jobq:{${queue}}:wake`) as [string, number]
+  if (subscribers < 1) return false
+  const before = await scriptCalls(redis)
+  await sleep(50)
+  return await scriptCalls(redis) === before
 }
 
 const alive = (pid: number) => {
@@ -136,14 +149,32 @@ describe('worker processes', () => {
 
     const latencies = []
     for (let i = 0; i < 20; i++) {
-      await waitFor('the worker to block on Redis, idle', () => workerBlocked(redis), 10_000, 10)
+      await waitFor('the worker to wait for work, idle', () => workerWaiting(redis, app.jobQueue.queueName), 10_000, 10)
       const before = performance.now()
       await enqueue(app, { task: 'fast.task', entity_id: `l${i}` })
       const [delivery] = (await hook.waitForDeliveries(i + 2)).slice(-1)
       latencies.push(delivery.at - before)
     }
     const middle = median(latencies)
-    // The seed polled every 0.5 s (250 ms on average); a blocked worker answers in a few ms.
+    // The seed polled every 0.5 s (250 ms on average); a waiting worker answers in a few ms.
     assert.ok(middle < 100, `median enqueue-to-handler latency ${middle.toFixed(1)} ms; all: ${latencies.map((l) => l.toFixed(0)).join(', ')}`)
+  })
+
+  it('should send Redis nothing while idle, serving several queues', async (t) => {
+    const redis = await startRedis(t)
+    const app = await buildTestApp(t, redis.url)
+    const hook = await startHookServer(t, ok)
+    await registerHandler(app, 'idle.task', hook.url)
+    const other = `${app.jobQueue.queueName}-b`
+    await app.inject({ method: 'PUT', url: `/queues/${other}/handlers/idle.task`, payload: { url: hook.url } })
+    await startWorker(t, { redisUrl: redis.url, queue: app.jobQueue.queueName, env: { JOBQ_QUEUES: `${app.jobQueue.queueName},${other}` } })
+    await waitFor('the worker to wait for work, idle', () => workerWaiting(redis, other), 10_000, 10)
+    const before = await scriptCalls(redis)
+    await sleep(1500)
+    assert.equal(await scriptCalls(redis), before, 'an idle worker ran scripts: it polls')
+    // And it wakes for either queue.
+    const res = await app.inject({ method: 'POST', url: `/queues/${other}/jobs`, payload: { task: 'idle.task', entity_id: 'b1' } })
+    assert.equal(res.statusCode, 201)
+    await hook.waitForDeliveries(1, undefined, 2000)
   })
 })

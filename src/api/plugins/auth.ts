@@ -11,6 +11,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access
   }
+  interface FastifyRequest {
+    /** Whether the caller's key may use the queue (every key may, unless keys are limited to queues). */
+    mayUseQueue: (queue: string) => boolean
+  }
 }
 
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest()
@@ -36,6 +40,7 @@ export function assertSafeExposure (config: Config): void {
  */
 async function authPlugin (app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   const split = (list: string) => list.split(',').filter(Boolean).map(digest)
+  app.decorateRequest('mayUseQueue', () => true)
   const clientKeys = split(config.apiKeys)
   const adminKeys = split(config.adminKeys)
   if (clientKeys.length === 0 && adminKeys.length === 0) return

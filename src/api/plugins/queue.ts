@@ -2,12 +2,17 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/config.js'
 import { createRedis } from '../../queue/redis.js'
-import { jobQueueFromConfig, type JobQueue } from '../../queue/job-queue.js'
-import { HandlerStore } from '../../queue/handler-store.js'
+import type { JobQueue } from '../../queue/job-queue.js'
+import type { HandlerStore } from '../../queue/handler-store.js'
+import { queuesFromConfig, type QueueHandle, type Queues } from '../../queue/queues.js'
 import { createApiMetrics, type ApiMetrics } from '../../metrics/api-metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** Every queue, by name. */
+    queues: Queues
+    /** The default queue (JOBQ_QUEUE), which the routes without /queues/{queue} serve. */
+    defaultQueue: QueueHandle
     jobQueue: JobQueue
     handlerStore: HandlerStore
     metrics: ApiMetrics
@@ -27,10 +32,14 @@ export interface QueuePluginOptions {
 async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePluginOptions): Promise<void> {
   const redis = createRedis(config.redisUrl)
   const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
-  const jobQueue = jobQueueFromConfig(config, redis, () => metrics.redisErrors.inc())
+  const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
+  const defaultQueue = queues.get(config.queue)
+  const jobQueue = defaultQueue.jobs
+  app.decorate('queues', queues)
+  app.decorate('defaultQueue', defaultQueue)
   app.decorate('jobQueue', jobQueue)
   app.decorate('metrics', metrics)
-  app.decorate('handlerStore', new HandlerStore(redis, jobQueue.keys))
+  app.decorate('handlerStore', defaultQueue.handlers)
   // Connect before the server listens, so a healthy Redis never sees a 503 at start; a Redis that is
   // away fails this within connectTimeout and the API starts anyway, answering 503 until it returns.
   const connected = await redis.connect().then(() => true, (err: Error) => {
@@ -44,6 +53,8 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePlug
   const checkFormat = async (): Promise<void> => {
     try {
       await jobQueue.checkFormat()
+      // Queues that existed before the registry did are listed once their API or worker starts.
+      await queues.register(config.queue)
       formatChecked = true
     } catch (err) {
       if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') throw err
@@ -69,12 +80,16 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePlug
   checkLater()
 
   // Lapsed leases and due retries are normally handled by workers as they claim; the API does it
-  // too, so a queue whose workers all died still recovers, and expired history is trimmed.
+  // too, for every queue, so a queue whose workers all died still recovers, and expired history is trimmed.
   const interval = Math.min(5000, Math.floor(config.leaseMs / 2))
-  const timer = setInterval(() => {
-    jobQueue.housekeeping('api').then(({ recovered }) => {
+  const housekeeping = async () => {
+    for (const name of await queues.names()) {
+      const { recovered } = await queues.get(name).jobs.housekeeping('api')
       if (recovered > 0) metrics.leaseExpiries.inc(recovered)
-    }, (err: Error) => app.log.debug({ err }, 'housekeeping skipped'))
+    }
+  }
+  const timer = setInterval(() => {
+    housekeeping().catch((err: Error) => app.log.debug({ err }, 'housekeeping skipped'))
   }, interval)
   timer.unref()
 

@@ -23,6 +23,7 @@ async function swaggerPlugin (app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'jobs', description: 'Enqueue jobs, read and change them' },
         { name: 'queue', description: 'The whole queue at a glance' },
+        { name: 'queues', description: 'Named queues: each job, handler and queue route also exists under /queues/{queue}' },
         { name: 'handlers', description: 'Webhook targets that a job\'s task names' },
         { name: 'health', description: 'Liveness and readiness' }
       ]

@@ -3,8 +3,9 @@ import type { Priority } from '../../queue/job.js'
 import { BatchResponseSchema, NewJobBatchSchema } from '../schemas/batch.js'
 import { bodyErrorResponses, errorResponses, ref } from '../schemas/shared.js'
 import { toNewJob, type JobLimits } from './new-job.js'
+import type { ScopedRouteOptions } from '../queue-scope.js'
 
-const batchRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, { limits }) => {
+const batchRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: JobLimits }> = async (app, { limits, queueOf }) => {
   app.post('/batch', {
     schema: {
       tags: ['jobs'],
@@ -16,8 +17,9 @@ const batchRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app
     }
   }, async (request) => {
     const jobs = request.body.jobs.map((job, i) => toNewJob(job, limits, `body.jobs.${i}`))
-    const results = await app.jobQueue.enqueueMany(jobs)
-    for (const { outcome } of results) app.metrics.enqueueOutcomes.inc({ outcome })
+    const queue = queueOf(request)
+    const results = await queue.jobs.enqueueMany(jobs)
+    for (const { outcome } of results) app.metrics.enqueueOutcomes.inc({ queue: queue.name, outcome })
     return {
       results: results.map(({ outcome, job }, i) => job === null
         ? { outcome, job_id: null, status: null, priority: null, position_in_queue: null, message: `task: no handler named ${jobs[i].task} is registered` }

@@ -5,10 +5,11 @@ import type { HandlerHosts } from '../../queue/handler-hosts.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerParamsSchema, HandlerSchema } from '../schemas/handler.js'
 import { adminErrorResponses, bodyErrorResponses, ErrorSchema, ref } from '../schemas/shared.js'
 import { toHandlerView } from '../views.js'
+import type { ScopedRouteOptions } from '../queue-scope.js'
 
 const DAY = 86_400_000
 
-const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async (app, { hosts }) => {
+const handlerRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { hosts: HandlerHosts }> = async (app, { hosts, queueOf }) => {
   // Handlers decide where jobs are sent and hold signing secrets: admin keys only.
   app.addHook('onRoute', (route) => { route.config = { ...route.config, access: 'admin' } })
 
@@ -26,7 +27,10 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
     // The schema's `uri` format takes URLs the worker's WHATWG parser refuses (`http://`, port 99999)
     if (!URL.canParse(request.body.url) || !new URL(request.body.url).hostname) throw new InvalidHandlerUrlError(request.body.url)
     if (!hosts.allows(request.body.url)) throw new HandlerHostNotAllowedError(new URL(request.body.url).hostname)
-    const { created, handler } = await app.handlerStore.put(request.params.name, request.body)
+    const queue = queueOf(request)
+    // Listed before its first handler is written: a queue with a handler is always in GET /queues.
+    await app.queues.register(queue.name)
+    const { created, handler } = await queue.handlers.put(request.params.name, request.body)
     if (!created) return toHandlerView(handler)
     return reply.code(201).send({ ...toHandlerView(handler), secret: handler.secrets[0].secret })
   })
@@ -46,7 +50,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
     // The body is optional: `curl -X POST .../rotate-secret` takes the default grace.
     preValidation: async (request) => { request.body ??= {} }
   }, async (request) => {
-    const handler = await app.handlerStore.rotateSecret(request.params.name, request.body.grace_ms ?? DAY)
+    const handler = await queueOf(request).handlers.rotateSecret(request.params.name, request.body.grace_ms ?? DAY)
     if (!handler) throw new HandlerNotFoundError(request.params.name)
     return { ...toHandlerView(handler), secret: handler.secrets[0].secret }
   })
@@ -58,7 +62,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       summary: 'List handlers',
       response: { 200: Type.Object({ handlers: Type.Array(ref(HandlerSchema)) }), ...adminErrorResponses }
     }
-  }, async () => ({ handlers: (await app.handlerStore.list()).map(toHandlerView) }))
+  }, async (request) => ({ handlers: (await queueOf(request).handlers.list()).map(toHandlerView) }))
 
   app.get('/:name', {
     schema: {
@@ -69,7 +73,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       response: { 200: ref(HandlerSchema), 404: ref(ErrorSchema), ...adminErrorResponses }
     }
   }, async (request) => {
-    const handler = await app.handlerStore.get(request.params.name)
+    const handler = await queueOf(request).handlers.get(request.params.name)
     if (!handler) throw new HandlerNotFoundError(request.params.name)
     return toHandlerView(handler)
   })
@@ -84,7 +88,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<{ hosts: HandlerHosts }> = async 
       response: { 204: Type.Null(), 404: ref(ErrorSchema), ...adminErrorResponses, ...bodyErrorResponses }
     }
   }, async (request, reply) => {
-    if (!await app.handlerStore.delete(request.params.name)) throw new HandlerNotFoundError(request.params.name)
+    if (!await queueOf(request).handlers.delete(request.params.name)) throw new HandlerNotFoundError(request.params.name)
     return reply.code(204).send(null)
   })
 }

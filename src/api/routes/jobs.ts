@@ -5,8 +5,9 @@ import { toNewJob, type JobLimits } from './new-job.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema } from '../schemas/job.js'
 import { bodyErrorResponses, ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
 import { toJobView } from '../views.js'
+import type { ScopedRouteOptions } from '../queue-scope.js'
 
-const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, { limits }) => {
+const jobRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: JobLimits }> = async (app, { limits, queueOf }) => {
   app.post('', {
     schema: {
       tags: ['jobs'],
@@ -24,8 +25,9 @@ const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, 
       }
     }
   }, async (request, reply) => {
-    const { outcome, job } = await app.jobQueue.enqueue(toNewJob(request.body, limits))
-    app.metrics.enqueueOutcomes.inc({ outcome })
+    const queue = queueOf(request)
+    const { outcome, job } = await queue.jobs.enqueue(toNewJob(request.body, limits))
+    app.metrics.enqueueOutcomes.inc({ queue: queue.name, outcome })
     request.log.info({ job_id: job.job_id, entity_id: job.entity_id, outcome }, 'enqueue')
     if (outcome === 'processing') {
       return reply.code(409).send({
@@ -51,7 +53,7 @@ const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, 
       params: JobIdentParamsSchema,
       response: { 200: ref(JobSchema), 404: ref(ErrorSchema), ...errorResponses }
     }
-  }, async (request) => toJobView(await app.jobQueue.get(request.params.id)))
+  }, async (request) => toJobView(await queueOf(request).jobs.get(request.params.id)))
 
   app.patch('/:id/priority', {
     schema: {
@@ -63,7 +65,7 @@ const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, 
       body: PriorityBodySchema,
       response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses, ...bodyErrorResponses }
     }
-  }, async (request) => toJobView(await app.jobQueue.updatePriority(request.params.id, request.body.priority as Priority)))
+  }, async (request) => toJobView(await queueOf(request).jobs.updatePriority(request.params.id, request.body.priority as Priority)))
 
   app.delete('/:id', {
     schema: {
@@ -75,7 +77,7 @@ const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, 
       response: { 204: Type.Null({ description: 'Cancelled or deleted' }), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses, ...bodyErrorResponses }
     }
   }, async (request, reply) => {
-    await app.jobQueue.cancel(request.params.id)
+    await queueOf(request).jobs.cancel(request.params.id)
     return reply.code(204).send(null)
   })
 
@@ -88,7 +90,7 @@ const jobRoutes: FastifyPluginAsyncTypebox<{ limits: JobLimits }> = async (app, 
       params: JobIdentParamsSchema,
       response: { 200: ref(JobSchema), 404: ref(ErrorSchema), 409: ref(ErrorSchema), ...errorResponses, ...bodyErrorResponses }
     }
-  }, async (request) => toJobView(await app.jobQueue.retry(request.params.id)))
+  }, async (request) => toJobView(await queueOf(request).jobs.retry(request.params.id)))
 }
 
 export default jobRoutes

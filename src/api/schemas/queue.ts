@@ -28,3 +28,22 @@ export const QueueQuerySchema = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 1024, description: 'next_cursor of the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size, at most 1000' }))
 }, { additionalProperties: false })
+
+export const QueueNameSchema = Type.String({
+  pattern: '^[A-Za-z0-9_.-]{1,64}$',
+  description: 'Name of a queue: 1-64 of A-Z a-z 0-9 _ . -'
+})
+
+export const QueueSummarySchema = Type.Object({
+  name: Type.String({ description: 'Name of the queue' }),
+  queued: count('Jobs waiting to run'),
+  processing: count('Jobs whose callback is in flight'),
+  scheduled: count('Jobs waiting for their due time (retries)'),
+  failed: count('Jobs in the dead-letter set (retained)'),
+  completed: count('Completed jobs still retained'),
+  cancelled: count('Cancelled jobs still retained')
+}, { $id: 'QueueSummary', additionalProperties: false })
+
+export const QueueListSchema = Type.Object({
+  queues: Type.Array(ref(QueueSummarySchema), { description: 'Every queue the caller may use, by name' })
+}, { $id: 'QueueList', additionalProperties: false })

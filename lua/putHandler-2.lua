@@ -1,7 +1,8 @@
 --[[
   Creates or updates a handler (the target a job's task names). A new handler gets the signing
   secret passed in; an update keeps its secrets and creation time.
-  KEYS[1] handlers  HASH  jobq:{q}:handlers   name -> handler JSON
+  KEYS[1] handlers  HASH     jobq:{q}:handlers   name -> handler JSON
+  KEYS[2] wake      CHANNEL  jobq:{q}:wake       not a key: workers serving every queue learn of a new one here
   ARGV[1] name  ARGV[2] settings JSON {url, timeout_ms, max_attempts, backoff_ms}  ARGV[3] now (ms)
   ARGV[4] secret for a new handler
   Returns { 1 created or 2 updated, handler JSON }.
@@ -19,4 +20,5 @@ for k, v in pairs(settings) do handler[k] = v end
 handler.updated_at = now
 raw = cjson.encode(handler)
 redis.call('HSET', handlersKey, name, raw)
+redis.call('PUBLISH', KEYS[2], '')
 return { code, raw }

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, RouteOptions } from 'fastify'
+import type { Config } from '../../config/config.js'
+import type { HandlerHosts } from '../../queue/handler-hosts.js'
+import { QueueListSchema, QueueNameSchema } from '../schemas/queue.js'
+import { errorResponses, ref } from '../schemas/shared.js'
+import type { QueueOf } from '../queue-scope.js'
+import { jobLimits } from './new-job.js'
+import jobRoutes from './jobs.js'
+import batchRoutes from './batch.js'
+import queueRoutes from './queue.js'
+import handlerRoutes from './handlers.js'
+
+interface QueuesRouteOptions {
+  config: Config
+  hosts: HandlerHosts
+}
+
+/**
+ * GET /queues, and every job, handler and queue route once more under /queues/{queue}, for the
+ * named queue. The routes are the same plugins as the top-level ones (which serve the default
+ * queue); here each also takes the `queue` path parameter and gets an operationId of its own.
+ */
+const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, { config, hosts }) => {
+  app.get('', {
+    schema: {
+      tags: ['queues'],
+      operationId: 'listQueues',
+      summary: 'Every queue with its counts',
+      description: 'The queues the caller\'s key may use. A queue comes into being when its first handler is registered.',
+      response: { 200: ref(QueueListSchema), ...errorResponses }
+    }
+  }, async (request) => {
+    const names = (await app.queues.names()).filter((name) => request.mayUseQueue(name))
+    const overviews = await Promise.all(names.map((name) => app.queues.get(name).jobs.overview()))
+    return {
+      queues: names.map((name, i) => {
+        const { queued, processing, scheduled, failed, completed, cancelled } = overviews[i]
+        return { name, queued, processing, scheduled, failed, completed, cancelled }
+      })
+    }
+  })
+
+  await app.register(async (scoped: FastifyInstance) => {
+    scoped.addHook('onRoute', withQueueParam)
+    const queueOf: QueueOf = (request) => app.queues.get((request.params as { queue: string }).queue)
+    const limits = jobLimits(config)
+    await scoped.register(jobRoutes, { prefix: '/jobs', limits, queueOf })
+    await scoped.register(batchRoutes, { prefix: '/jobs', limits, queueOf })
+    await scoped.register(queueRoutes, { maxPageSize: config.maxPageSize, queueOf, mustExist: true })
+    await scoped.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
+  }, { prefix: '/:queue' })
+}
+
+/** Operation ids of the top-level routes whose named-queue twin would read badly with a suffix. */
+const RENAMED: Record<string, string> = { getQueue: 'getNamedQueue' }
+
+/** Adds the `queue` path parameter to a route's schema and gives it an operationId of its own. */
+function withQueueParam (route: RouteOptions): void {
+  const schema = { ...route.schema } as Record<string, any>
+  const params = schema.params ?? { type: 'object', properties: {} }
+  schema.params = {
+    ...params,
+    properties: { queue: QueueNameSchema, ...params.properties },
+    required: ['queue', ...(params.required ?? [])]
+  }
+  if (schema.operationId) schema.operationId = RENAMED[schema.operationId] ?? `${schema.operationId}InQueue`
+  route.schema = schema
+}
+
+export default queuesRoutes
