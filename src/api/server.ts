@@ -1,14 +1,26 @@
-import type { Config } from '../config/config.js'
+import type { FastifyInstance } from 'fastify'
+import { ConfigError, type Config } from '../config/config.js'
 import { buildApp } from './app.js'
 import { loggerOptions } from '../config/logger.js'
 
-/** Entry of `jobq api`: builds the app, listens, and closes gracefully on SIGINT/SIGTERM. */
+/**
+ * Entry of `jobq api`: builds the app, listens, and closes gracefully on SIGINT/SIGTERM. SIGHUP
+ * reads JOBQ_KEYS_FILE again, when there is one (without it, SIGHUP keeps its default, ending the process).
+ */
 export async function runApi (config: Config): Promise<void> {
-  const app = await buildApp(config, {
-    logger: loggerOptions(config, 'api'),
-    // A queue this version cannot read, found once Redis answered: stop serving it.
-    onFatal: () => { app.close().finally(() => process.exit(1)) }
-  })
+  let app: FastifyInstance
+  try {
+    app = await buildApp(config, {
+      logger: loggerOptions(config, 'api'),
+      // A queue this version cannot read, found once Redis answered: stop serving it.
+      onFatal: () => { app.close().finally(() => process.exit(1)) }
+    })
+  } catch (err) {
+    // A setting only checked while building (HOST without keys, a bad keys file): as a bad setting does in cli.ts.
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`jobq: configuration: ${err.message}\n`)
+    process.exit(2)
+  }
   let closing = false
   const close = (signal: string) => {
     if (closing) return
@@ -21,5 +33,7 @@ export async function runApi (config: Config): Promise<void> {
   }
   process.on('SIGINT', close)
   process.on('SIGTERM', close)
+  // reloadKeys logs the outcome itself and never rejects.
+  if (config.keysFile) process.on('SIGHUP', () => { app.reloadKeys() })
   await app.listen({ host: config.host, port: config.port })
 }

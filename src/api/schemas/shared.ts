@@ -22,15 +22,17 @@ export const ErrorSchema = Type.Object({
 
 export const errorResponses = {
   400: ref(ErrorSchema),
-  // without a valid bearer key, when JOBQ_API_KEYS or JOBQ_ADMIN_KEYS are set
+  // without a valid bearer key, when JOBQ_API_KEYS, JOBQ_ADMIN_KEYS or JOBQ_KEYS_FILE are set
   401: ref(ErrorSchema),
+  // a key from JOBQ_KEYS_FILE on a queue it is not given (whether or not that queue exists)
+  403: ref(ErrorSchema),
   // over JOBQ_RATE_LIMIT, with Retry-After
   429: ref(ErrorSchema),
   503: ref(ErrorSchema)
 }
 
-/** Routes that only admin keys may use answer a client key with 403. */
-export const adminErrorResponses = { ...errorResponses, 403: ref(ErrorSchema) }
+/** Routes that only admin keys may use: their 403 is also a client key's answer. */
+export const adminErrorResponses = { ...errorResponses }
 
 /** Every method but GET carries a body, which Fastify reads before the route runs: too large, or not JSON. */
 export const bodyErrorResponses = {
