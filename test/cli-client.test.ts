@@ -6,7 +6,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError, loadClientConfig, loadConfig } from '../src/config/config.js'
-import { buildTestApp, freePort, sharedRedis, uniqueQueueName, waitFor, type Cleanup } from './helper.js'
+import { buildTestApp, freePort, sharedRedis, startRedis, uniqueQueueName, waitFor, type Cleanup } from './helper.js'
 
 /**
  * The client commands of `jobq`, run as the BUILT executable (`npm run build` first) against a real
@@ -92,8 +92,8 @@ describe('jobq client commands (built binary against a real API)', () => {
   }
 
   /** An API with keys on its own queue, listening on a free port; closed after the test. */
-  async function startApi (t: Cleanup): Promise<Api> {
-    const app = await buildTestApp(t, redis().url, { JOBQ_API_KEYS: CLIENT_KEY, JOBQ_ADMIN_KEYS: ADMIN_KEY })
+  async function startApi (t: Cleanup, redisUrl = redis().url): Promise<Api> {
+    const app = await buildTestApp(t, redisUrl, { JOBQ_API_KEYS: CLIENT_KEY, JOBQ_ADMIN_KEYS: ADMIN_KEY })
     const url = await app.listen({ host: '127.0.0.1', port: 0 })
     return { app, url, env: { JOBQ_URL: url, JOBQ_API_KEY: ADMIN_KEY } }
   }
@@ -122,16 +122,18 @@ describe('jobq client commands (built binary against a real API)', () => {
   }
 
   describe('--help', () => {
+    const QUEUE = /--queue NAME +The named queue/
     const commands: Array<[string[], RegExp[]]> = [
-      [['enqueue'], [/<task>/, /<entity_id>/, /--priority N/, /--args JSON/, /--kwargs JSON/, /--metadata JSON/]],
-      [['status'], [/<id>/, /job_id, or an entity_id/]],
-      [['priority'], [/<id>/, /<priority>/, /1 \(highest\), 2 or 3/]],
-      [['cancel'], [/<id>/, /deleted/]],
-      [['retry'], [/<id>/, /failed job/]],
-      [['queue'], [/--watch/, /--interval MS/, /throughput/, /SIGTERM/]],
-      [['handlers', 'add'], [/<name>/, /<url>/, /--timeout-ms N/, /--max-attempts N/, /--backoff-ms N/, /shown|printed this once/]],
-      [['handlers', 'list'], [/never their secrets/]],
-      [['handlers', 'rm'], [/<name>/]]
+      [['enqueue'], [/<task>/, /<entity_id>/, /--priority N/, /--args JSON/, /--kwargs JSON/, /--metadata JSON/, QUEUE]],
+      [['status'], [/<id>/, /job_id, or an entity_id/, QUEUE]],
+      [['priority'], [/<id>/, /<priority>/, /1 \(highest\), 2 or 3/, QUEUE]],
+      [['cancel'], [/<id>/, /deleted/, QUEUE]],
+      [['retry'], [/<id>/, /failed job/, QUEUE]],
+      [['queue'], [/--watch/, /--interval MS/, /throughput/, /SIGTERM/, QUEUE, /^ {2}3 {2}with --queue: no queue of that name/m]],
+      [['queues'], [/first handler is registered/, /--queue NAME to work in one of them/]],
+      [['handlers', 'add'], [/<name>/, /<url>/, /--timeout-ms N/, /--max-attempts N/, /--backoff-ms N/, /shown|printed this once/, QUEUE]],
+      [['handlers', 'list'], [/never their secrets/, QUEUE]],
+      [['handlers', 'rm'], [/<name>/, QUEUE]]
     ]
 
     it('should describe every command, the client settings and the exit statuses in jobq --help', async () => {
@@ -143,6 +145,7 @@ describe('jobq client commands (built binary against a real API)', () => {
       assert.match(res.stdout, /--api-key\s+JOBQ_API_KEY\s+\(none\)/)
       for (const code of [0, 1, 2, 3, 4, 5, 6]) assert.match(res.stdout, new RegExp(`^  ${code}  \\S`, 'm'), `exit ${code} is documented`)
       assert.match(res.stdout, /--concurrency\s+JOBQ_CONCURRENCY\s+16/)
+      assert.match(res.stdout, /take --queue NAME to work in a named queue/)
     })
 
     it('should give --help (and -h, and jobq help <command>) on every command and subcommand, with no API needed', async () => {
@@ -161,6 +164,8 @@ describe('jobq client commands (built binary against a real API)', () => {
       const group = await jobq(['handlers', '--help'])
       assert.equal(group.status, 0)
       for (const sub of ['add', 'list', 'rm']) assert.match(group.stdout, new RegExp(`jobq handlers ${sub}\\b`))
+      const queues = await jobq(['queues', '--help'], unreachable)
+      assert.doesNotMatch(queues.stdout, /^ +--queue/m, 'jobq queues takes no --queue: it lists them all')
     })
   })
 
@@ -521,6 +526,144 @@ describe('jobq client commands (built binary against a real API)', () => {
     it('should exit with the first refresh\'s error when --watch cannot start', async () => {
       const res = await jobq(['queue', '--watch'], { JOBQ_URL: `http://127.0.0.1:${await freePort()}` })
       assert.equal(res.status, 5)
+    })
+  })
+
+  describe('named queues (--queue)', () => {
+    /** Takes the next queued job of a named queue into processing, as a worker would. */
+    async function claimIn (api: Api, queue: string) {
+      const { jobs } = await api.app.queues.get(queue).jobs.claim(1, 'cli-test-worker', 60_000)
+      assert.equal(jobs.length, 1)
+      return jobs[0]
+    }
+
+    it('should register a handler, enqueue, show, reprioritize, retry and cancel in a named queue, apart from the default one', async (t) => {
+      const api = await startApi(t)
+      const queue = uniqueQueueName()
+      const added = await jobq(['handlers', 'add', 'email.send', 'http://127.0.0.1:9/hook', '--queue', queue], api.env)
+      assert.equal(added.status, 0, added.stderr)
+      assert.match(added.stdout, new RegExp(`^registered handler email\\.send in queue ${queue}$`, 'm'))
+      assert.match(added.stdout, /signing secret: whsec_/)
+      const list = await jobq(['handlers', 'list', '--queue', queue], api.env)
+      assert.match(list.stdout, /^email\.send +http:\/\/127\.0\.0\.1:9\/hook/m)
+      const defaultList = await jobq(['handlers', 'list'], api.env)
+      assert.match(defaultList.stdout, /^no handlers are registered \(/, 'the default queue has no handler')
+
+      const created = await jobq(['enqueue', 'email.send', 'user-1', '--priority', '3', '--queue', queue], api.env)
+      assert.equal(created.status, 0, created.stderr)
+      assert.deepEqual([parseFields(created.stdout).get('outcome'), parseFields(created.stdout).get('priority')], ['created', '3'])
+      const second = await jobq(['enqueue', 'email.send', 'user-2', '--queue', queue, '--json'], api.env)
+      assert.equal(JSON.parse(second.stdout).outcome, 'created')
+      // The default queue has no handler, so the same enqueue without --queue is refused there.
+      const elsewhere = await jobq(['enqueue', 'email.send', 'user-1'], api.env)
+      assert.equal(elsewhere.status, 1)
+      assert.match(elsewhere.stderr, /422 from POST \/jobs\)/)
+
+      const status = await jobq(['status', 'user-1', '--queue', queue, '--json'], api.env)
+      assert.equal(status.status, 0, status.stderr)
+      assert.deepEqual(JSON.parse(status.stdout), await apiJson(api, `/queues/${queue}/jobs/user-1`))
+      assert.equal(JSON.parse(status.stdout).position_in_queue, 2)
+      const notInDefault = await jobq(['status', 'user-1'], api.env)
+      assert.equal(notInDefault.status, 3)
+      assert.match(notInDefault.stderr, /404 from GET \/jobs\/user-1\)/)
+      const missing = await jobq(['status', 'nobody', '--queue', queue], api.env)
+      assert.equal(missing.status, 3)
+      assert.match(missing.stderr, new RegExp(`404 from GET /queues/${queue}/jobs/nobody\\)`))
+
+      const raised = await jobq(['priority', 'user-1', '1', '--queue', queue], api.env)
+      assert.equal(raised.status, 0, raised.stderr)
+      assert.deepEqual([parseFields(raised.stdout).get('priority'), parseFields(raised.stdout).get('position_in_queue')], ['1', '1'])
+
+      const overview = await jobq(['queue', '--queue', queue], api.env)
+      assert.equal(overview.status, 0, overview.stderr)
+      assert.match(overview.stdout, new RegExp(`^queue ${queue}$`, 'm'))
+      assert.match(overview.stdout, /^queued +2$/m)
+      const overviewJson = JSON.parse((await jobq(['queue', '--queue', queue, '--json'], api.env)).stdout)
+      assert.deepEqual([overviewJson.queue, overviewJson.queued], [queue, 2])
+      assert.equal((await apiJson(api, '/queue')).queued, 0, 'nothing reached the default queue')
+
+      const job = await claimIn(api, queue)
+      assert.equal(job.entity_id, 'user-1')
+      const busy = await jobq(['cancel', 'user-1', '--queue', queue], api.env)
+      assert.equal(busy.status, 4)
+      assert.match(busy.stderr, new RegExp(`409 from DELETE /queues/${queue}/jobs/user-1\\)`))
+      assert.equal(await api.app.queues.get(queue).jobs.fail(job.job_id, job.lease!, 'handler said 400', null), 'failed')
+      const retried = await jobq(['retry', 'user-1', '--queue', queue], api.env)
+      assert.equal(retried.status, 0, retried.stderr)
+      assert.deepEqual([parseFields(retried.stdout).get('job_id'), parseFields(retried.stdout).get('status')], [job.job_id, 'queued'])
+
+      const cancelled = await jobq(['cancel', 'user-2', '--queue', queue, '--json'], api.env)
+      assert.equal(cancelled.status, 0, cancelled.stderr)
+      assert.deepEqual([JSON.parse(cancelled.stdout).outcome, JSON.parse(cancelled.stdout).job.status], ['cancelled', 'cancelled'])
+      assert.equal((await apiJson(api, `/queues/${queue}/jobs/user-2`)).status, 'cancelled')
+
+      const removed = await jobq(['handlers', 'rm', 'email.send', '--queue', queue], api.env)
+      assert.equal(removed.status, 0, removed.stderr)
+      assert.match(removed.stdout, new RegExp(`^removed handler email\\.send in queue ${queue}$`, 'm'))
+      assert.equal((await jobq(['handlers', 'rm', 'email.send', '--queue', queue], api.env)).status, 3)
+    })
+
+    it('should exit 3 for the overview of a queue that does not exist, naming it', async (t) => {
+      const api = await startApi(t)
+      const res = await jobq(['queue', '--queue', 'no-such-queue'], api.env)
+      assert.equal(res.status, 3)
+      assert.match(res.stderr, /no queue named no-such-queue/)
+      assert.match(res.stderr, /404 from GET \/queues\/no-such-queue\)/)
+      const json = await jobq(['queue', '--queue', 'no-such-queue', '--json'], api.env)
+      assert.equal(JSON.parse(json.stdout).code, 'JQ_ERR_QUEUE_NOT_FOUND')
+    })
+
+    it('should list every queue with its counts as an aligned table, and as the API\'s JSON with --json', async (t) => {
+      // A Redis of the test's own, so the list holds only this test's queues.
+      const api = await startApi(t, (await startRedis(t)).url)
+      const defaultQueue = (await apiJson(api, '/queue')).queue
+      for (const queue of ['beta', 'alpha.v2']) {
+        const res = await api.app.inject({ method: 'PUT', url: `/queues/${queue}/handlers/email.send`, headers: { authorization: `Bearer ${ADMIN_KEY}` }, payload: { url: 'http://127.0.0.1:9/hook' } })
+        assert.equal(res.statusCode, 201, res.body)
+      }
+      for (let i = 0; i < 12; i++) {
+        const res = await api.app.inject({ method: 'POST', url: '/queues/beta/jobs', headers: { authorization: `Bearer ${CLIENT_KEY}` }, payload: { task: 'email.send', entity_id: `user-${i}` } })
+        assert.equal(res.statusCode, 201, res.body)
+      }
+      await claimIn(api, 'beta')
+      const res = await jobq(['queues'], api.env)
+      assert.equal(res.status, 0, res.stderr)
+      const [header, ...rows] = res.stdout.trimEnd().split('\n')
+      assert.match(header, /^QUEUE +QUEUED +PROCESSING +SCHEDULED +FAILED +COMPLETED +CANCELLED$/)
+      assert.deepEqual(rows.map((row) => row.split(/ +/)), [
+        ['alpha.v2', '0', '0', '0', '0', '0', '0'],
+        ['beta', '11', '1', '0', '0', '0', '0'],
+        [defaultQueue, '0', '0', '0', '0', '0', '0']
+      ])
+      // Counts are right-aligned under their header.
+      for (const row of rows) assert.equal(row.length, header.length, res.stdout)
+
+      const json = await jobq(['queues', '--json'], { ...api.env, JOBQ_API_KEY: CLIENT_KEY })
+      assert.equal(json.status, 0, json.stderr)
+      assert.deepEqual(JSON.parse(json.stdout), await apiJson(api, '/queues'))
+      assert.deepEqual(JSON.parse(json.stdout).queues.map((q: { name: string }) => q.name), ['alpha.v2', 'beta', defaultQueue])
+    })
+
+    it('should refuse a bad queue name with exit 2 before calling the API', async (t) => {
+      const api = await startApi(t)
+      await addHandler(api)
+      const cases: Array<[string[], RegExp]> = [
+        [['enqueue', 'email.send', 'u', '--queue', 'bad name'], /--queue: "bad name" is not a queue name \(1-64 of A-Z a-z 0-9 _ \. -\)/],
+        [['status', 'u', '--queue', 'a/b'], /--queue: "a\/b" is not a queue name/],
+        [['cancel', 'u', '--queue='], /--queue: "" is not a queue name/],
+        [['queue', '--queue', 'q'.repeat(65)], /--queue: "q{65}" is not a queue name/],
+        [['handlers', 'add', 'email.send', 'http://127.0.0.1:9/', '--queue', 'emails*'], /--queue: "emails\*" is not a queue name/],
+        [['handlers', 'list', '--queue'], /--queue: needs a value/],
+        [['queues', '--queue', 'emails'], /--queue: unknown option/]
+      ]
+      const results = await Promise.all(cases.map(([args]) => jobq(args, api.env)))
+      results.forEach((res, i) => {
+        assert.equal(res.status, 2, `jobq ${cases[i][0].join(' ')}: ${res.stderr}`)
+        assert.match(res.stderr, cases[i][1])
+        assert.match(res.stderr, /^jobq: .*; run jobq .* --help\n$/)
+        assert.equal(res.stdout, '')
+      })
+      assert.deepEqual((await apiJson(api, '/queues')).queues.map((q: { name: string }) => q.name).filter((name: string) => /bad|emails/.test(name)), [])
     })
   })
 

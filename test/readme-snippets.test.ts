@@ -19,7 +19,7 @@ import { enqueue, getJob, startHookServer, startWorker, waitFor, type JobView } 
 
 const ROOT = join(import.meta.dirname, '..')
 /** Each marked block, with the language its fence must name. */
-const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python' }
+const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python' }
 const ADMIN_KEY = 'admin-key-for-the-readme-snippets'
 
 function readme (): string {
@@ -274,6 +274,23 @@ it('should run the README\'s client and handler snippets against a real API, wor
     const cancelled = await getJob(app, 'user-43')
     assert.notEqual(cancelled.job_id, before.cancelled, 'user-43 should have been enqueued again')
     assert.deepEqual([cancelled.status, cancelled.priority, cancelled.attempts], ['cancelled', 1, 0])
+  })
+
+  await t.test('curl-queues: a named queue with curl', { skip: hasCommand('curl') ? false : 'curl is not installed' }, async () => {
+    // The test's worker serves only the default queue, so the job stays queued in "emails".
+    const ran = await run('bash', ['-eu', '-c', snippet('curl-queues')], snippetEnv({ JOBQ_URL: apiUrl, HANDLER_URL: hook.url }))
+    assert.equal(ran.code, 0, show(ran))
+    assert.doesNotMatch(ran.stdout, /"statusCode"/, `no request should have been refused:\n${show(ran)}`)
+    assert.match(ran.stdout, /"name":"email\.send"/, show(ran))
+    assert.equal(ran.stdout.split('"outcome":"created"').length - 1, 1, show(ran))
+    assert.match(ran.stdout, /\{"name":"emails","queued":1,"processing":0,/, show(ran))
+    assert.match(ran.stdout, /"queue":"emails"/, show(ran))
+
+    const job = (await app.inject('/queues/emails/jobs/user-42')).json()
+    assert.deepEqual([job.entity_id, job.status], ['user-42', 'queued'])
+    // The default queue's user-42, from the round trip above, is another job.
+    assert.notEqual((await getJob(app, 'user-42')).job_id, job.job_id)
+    assert.equal((await app.inject('/queues/emails/handlers/email.send')).json().url, hook.url)
   })
 
   await t.test('node-handler: verifies what the worker sends, refuses what it should', async (st) => {

@@ -6,6 +6,8 @@ export type Job = components['schemas']['Job']
 export type EnqueuedJob = components['schemas']['EnqueuedJob']
 export type NewJob = components['schemas']['NewJob']
 export type Queue = components['schemas']['Queue']
+export type QueueSummary = components['schemas']['QueueSummary']
+export type QueueList = components['schemas']['QueueList']
 export type Handler = components['schemas']['Handler']
 export type ApiError = components['schemas']['Error']
 

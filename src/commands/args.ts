@@ -1,3 +1,4 @@
+import { SETTINGS } from '../config/settings.js'
 import { UsageError } from './exit-codes.js'
 
 /** An option of a command: `--priority N` takes a value (`value` names it), `--json` does not. */
@@ -95,4 +96,13 @@ export function parseJson (name: string, raw: string, kind: 'array' | 'object'):
   if (kind === 'array' && !isArray) throw new UsageError(`${name}: must be a JSON array, like '["a", 1]'`)
   if (kind === 'object' && !isObject) throw new UsageError(`${name}: must be a JSON object, like '{"key": "value"}'`)
   return value
+}
+
+// The server's own rule for queue names (JOBQ_QUEUE), so the client can never disagree with it.
+const QUEUE_NAME = SETTINGS.find((s) => s.env === 'JOBQ_QUEUE')!.type
+
+/** A queue name: 1-64 of A-Z a-z 0-9 _ . -. */
+export function parseQueueName (name: string, raw: string): string {
+  if (!QUEUE_NAME.pattern.test(raw)) throw new UsageError(`${name}: "${raw}" is not a queue name (${QUEUE_NAME.hint})`)
+  return raw
 }

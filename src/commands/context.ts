@@ -9,11 +9,21 @@ export interface Context {
   config: ClientConfig
   /** --json: print the API's JSON instead of tables. */
   json: boolean
+  /**
+   * --queue: the named queue the command is about, through the /queues/{queue}/... routes; undefined
+   * for the top-level routes, which serve the API's default queue (its JOBQ_QUEUE).
+   */
+  queue?: string
   /** Where output goes; process.stdout outside tests. */
   stdout: NodeJS.WriteStream
   stderr: NodeJS.WriteStream
   /** Calls the API once, with the client timeout; see `call`. */
   call: <T>(what: string, run: (init: { signal: AbortSignal }) => Promise<ApiResult<T>>, signal?: AbortSignal) => Promise<{ data: T, status: number }>
+}
+
+/** A route as messages name it: `/jobs/user-42`, or `/queues/emails/jobs/user-42` with --queue emails. */
+export function route (ctx: Context, path: string): string {
+  return ctx.queue === undefined ? path : `/queues/${ctx.queue}${path}`
 }
 
 /** The part of an openapi-fetch answer the commands read. */
@@ -23,12 +33,13 @@ export interface ApiResult<T> {
   response: Response
 }
 
-export function createContext (config: ClientConfig, json: boolean): Context {
+export function createContext (config: ClientConfig, json: boolean, queue?: string): Context {
   const api = createClient({ baseUrl: config.url, apiKey: config.apiKey || undefined })
   return {
     api,
     config,
     json,
+    queue,
     stdout: process.stdout,
     stderr: process.stderr,
     call: (what, run, signal) => call(config, what, run, signal)

@@ -1,8 +1,9 @@
 import type { NewJob } from '../client/index.js'
 import { parseJson, parsePriority } from './args.js'
+import { route } from './context.js'
 import { EXIT } from './exit-codes.js'
 import { jobView, print } from './jobs.js'
-import type { CommandSpec } from './spec.js'
+import { QUEUE_OPTION, type CommandSpec } from './spec.js'
 
 export const enqueue: CommandSpec = {
   name: 'enqueue',
@@ -13,14 +14,15 @@ export const enqueue: CommandSpec = {
     'Prints the job with its outcome; with --json, the API\'s answer.'
   ],
   args: [
-    { name: 'task', description: 'Name of the registered handler that runs the job (see jobq handlers list).' },
+    { name: 'task', description: 'Name of the handler registered in the queue that runs the job (see jobq handlers list).' },
     { name: 'entity_id', description: 'The resource the job is about, e.g. user-42.' }
   ],
   options: [
     { flag: '--priority', value: 'N', description: '1 (highest, the default), 2 or 3.' },
     { flag: '--args', value: 'JSON', description: 'Positional arguments for the handler, a JSON array; default [].' },
     { flag: '--kwargs', value: 'JSON', description: 'Keyword arguments for the handler, a JSON object; default {}.' },
-    { flag: '--metadata', value: 'JSON', description: 'Anything you want back with the job, a JSON object; default {}.' }
+    { flag: '--metadata', value: 'JSON', description: 'Anything you want back with the job, a JSON object; default {}.' },
+    QUEUE_OPTION
   ],
   exits: [[EXIT.conflict, 'the entity is being processed (the message names its job); enqueue again once it finishes']],
   async run (ctx, { args: [task, entityId], options }) {
@@ -33,7 +35,10 @@ export const enqueue: CommandSpec = {
     if (typeof args === 'string') body.args = parseJson('--args', args, 'array')
     if (typeof kwargs === 'string') body.kwargs = parseJson('--kwargs', kwargs, 'object')
     if (typeof metadata === 'string') body.metadata = parseJson('--metadata', metadata, 'object')
-    const { data } = await ctx.call('POST /jobs', (init) => ctx.api.POST('/jobs', { body, ...init }))
+    const { queue } = ctx
+    const { data } = await ctx.call(`POST ${route(ctx, '/jobs')}`, (init) => queue === undefined
+      ? ctx.api.POST('/jobs', { body, ...init })
+      : ctx.api.POST('/queues/{queue}/jobs', { params: { path: { queue } }, body, ...init }))
     print(ctx, data, () => jobView(data, [['outcome', data.outcome]]))
   }
 }

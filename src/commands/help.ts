@@ -17,6 +17,8 @@ export function mainHelp (): string {
     ...CLIENT_COMMANDS.map((c, i) => `  ${clientNames[i].padEnd(width)}  ${c.summary}`),
     '',
     'Every client command takes --json (print the API\'s JSON instead of tables) and --help.',
+    'The job, queue and handler commands take --queue NAME to work in a named queue (its /queues/{queue}/... routes);',
+    'without it they use the API\'s default queue. The client never reads JOBQ_QUEUE, which is the API\'s own setting.',
     '',
     'Client settings (flag, environment variable, default):',
     ...settingLines(CLIENT_SETTINGS as readonly Setting[]),

@@ -1,16 +1,17 @@
 import { ConfigError, loadClientConfig } from '../config/config.js'
-import { parseArgs } from './args.js'
+import { parseArgs, parseQueueName } from './args.js'
 import { createContext } from './context.js'
 import { enqueue } from './enqueue.js'
 import { CliError, EXIT, UsageError, type ExitCode } from './exit-codes.js'
 import { handlersAdd, handlersList, handlersRm } from './handlers.js'
 import { cancel, priority, retry, status } from './jobs.js'
 import { queue } from './queue.js'
+import { queues } from './queues.js'
 import { allOptions, CONNECTION_OPTIONS, commandHelp, type CommandSpec } from './spec.js'
 import { printable } from './table.js'
 
 /** The client commands, in the order --help lists them. */
-export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, priority, cancel, retry, queue, handlersAdd, handlersList, handlersRm]
+export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm]
 
 const GROUPS = ['handlers']
 
@@ -77,6 +78,8 @@ export async function runClientCommand (command: string, argv: string[], env: No
     }
     const parsed = parseArgs(rest, spec.args, allOptions(spec))
     json = parsed.options.has('--json')
+    const queueName = parsed.options.get('--queue')
+    const named = typeof queueName === 'string' ? parseQueueName('--queue', queueName) : undefined
     const connection = new Map<string, string>()
     for (const { flag } of CONNECTION_OPTIONS) {
       const value = parsed.options.get(flag)
@@ -89,7 +92,7 @@ export async function runClientCommand (command: string, argv: string[], env: No
       if (err instanceof ConfigError) throw new UsageError(`configuration: ${err.message}`)
       throw err
     }
-    await spec.run(createContext(config, json), parsed)
+    await spec.run(createContext(config, json, named), parsed)
     return EXIT.ok
   } catch (err) {
     if (!(err instanceof CliError)) throw err

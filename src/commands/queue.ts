@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Queue } from '../client/index.js'
 import { parseInteger } from './args.js'
 import type { Context } from './context.js'
-import { CliError, UsageError } from './exit-codes.js'
+import { CliError, EXIT, UsageError } from './exit-codes.js'
 import { print } from './jobs.js'
-import type { CommandSpec } from './spec.js'
+import { QUEUE_OPTION, type CommandSpec } from './spec.js'
 import { fields, printable, table } from './table.js'
 
 // ANSI control: cursor up N lines, clear to the end of the screen, hide and show the cursor.
@@ -24,16 +24,27 @@ export const queue: CommandSpec = {
   args: [],
   options: [
     { flag: '--watch', description: 'Keep refreshing until Ctrl-C (SIGINT) or SIGTERM.' },
-    { flag: '--interval', value: 'MS', description: 'Time between refreshes with --watch, 100 to 3600000; default 1000.' }
+    { flag: '--interval', value: 'MS', description: 'Time between refreshes with --watch, 100 to 3600000; default 1000.' },
+    QUEUE_OPTION
   ],
+  exits: [[EXIT.notFound, 'with --queue: no queue of that name (a queue comes into being with its first handler; see jobq queues)']],
   async run (ctx, { options }) {
     const rawInterval = options.get('--interval')
     if (typeof rawInterval === 'string' && !options.has('--watch')) throw new UsageError('--interval: only with --watch')
     const intervalMs = typeof rawInterval === 'string' ? parseInteger('--interval', rawInterval, 100, 3_600_000) : 1000
     if (options.has('--watch')) return watch(ctx, intervalMs)
-    const { data } = await ctx.call('GET /queue', (init) => ctx.api.GET('/queue', init))
+    const data = await getQueue(ctx)
     print(ctx, data, () => queueView(data))
   }
+}
+
+/** GET /queue, or GET /queues/{queue} with --queue. */
+async function getQueue (ctx: Context, signal?: AbortSignal): Promise<Queue> {
+  const { queue } = ctx
+  const { data } = await ctx.call(queue === undefined ? 'GET /queue' : `GET /queues/${queue}`, (init) => queue === undefined
+    ? ctx.api.GET('/queue', init)
+    : ctx.api.GET('/queues/{queue}', { params: { path: { queue } }, ...init }), signal)
+  return data
 }
 
 /**
@@ -92,7 +103,7 @@ async function watch (ctx: Context, intervalMs: number): Promise<void> {
       const startedAt = Date.now()
       let body: string
       try {
-        const { data } = await ctx.call('GET /queue', (init) => ctx.api.GET('/queue', init), stop.signal)
+        const data = await getQueue(ctx, stop.signal)
         const at = performance.now()
         const throughput = previous && data.total_processed >= previous.total
           ? (data.total_processed - previous.total) / ((at - previous.at) / 1000)

@@ -19,6 +19,11 @@ export interface CommandSpec {
 }
 
 export const JSON_OPTION: OptionSpec = { flag: '--json', description: 'Print the API\'s JSON instead of a table (errors too: the API\'s error body on stdout).' }
+export const QUEUE_OPTION: OptionSpec = {
+  flag: '--queue',
+  value: 'NAME',
+  description: 'The named queue to use (1-64 of A-Z a-z 0-9 _ . -), through its /queues/{queue}/... routes; without it, the API\'s default queue (its JOBQ_QUEUE).'
+}
 export const HELP_OPTION: OptionSpec = { flag: '--help', description: 'Show this help (also -h).' }
 
 /** --url, --api-key, --client-timeout-ms: read from the client settings. */
