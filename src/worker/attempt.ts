@@ -4,7 +4,7 @@ import type { JobRecord } from '../queue/job.js'
 import type { HandlerHosts } from '../queue/handler-hosts.js'
 import type { HandlerMetrics } from '../metrics/worker-metrics.js'
 import { activeSecrets, type HandlerCache } from './handler-cache.js'
-import { dispatchJob, type DispatchResult, type Interrupt } from './dispatch.js'
+import { dispatchJob, type CallbackOrigin, type DispatchResult, type Interrupt } from './dispatch.js'
 import { nextAttemptDelay } from './backoff.js'
 
 /** What an attempt leaves to write: the job completed, failed (retried at `retryAt`, or for good), or given back unrun. */
@@ -19,6 +19,8 @@ export interface AttemptContext {
   logger: Logger
   resultLimit: number
   userAgent: string
+  /** The queue the jobs come from. */
+  origin?: CallbackOrigin
   /** JOBQ_HANDLER_HOSTS, checked again before each callback: a list tightened later holds for old handlers. */
   handlerHosts?: HandlerHosts
   metricsOf: ((handler: string) => HandlerMetrics) | null
@@ -54,6 +56,7 @@ export async function runAttempt (job: JobRecord, interrupt: Interrupt, ctx: Att
       dispatcher: ctx.dispatcher,
       resultLimit: ctx.resultLimit,
       userAgent: ctx.userAgent,
+      origin: ctx.origin,
       interrupt
     })
     const ms = performance.now() - started

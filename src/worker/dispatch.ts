@@ -14,6 +14,8 @@ export interface DispatchOptions {
   dispatcher: Dispatcher
   resultLimit: number
   userAgent: string
+  /** Where the job comes from: its queue, and the webhook-id handlers deduplicate by. */
+  origin?: CallbackOrigin
   /** Lets others stop the attempt early: a lost lease or a shutdown (the reason becomes the error). */
   interrupt?: Interrupt
 }
@@ -51,20 +53,39 @@ export function callbackBody (job: JobRecord): string {
     `"priority":${job.priority},"attempt":${job.attempts},"metadata":${job.metadata}}`
 }
 
+/** The queue a callback's job is in, and what its webhook-id starts with. */
+export interface CallbackOrigin {
+  queue: string
+  /**
+   * Job ids are unique within a queue only, and receivers drop a webhook-id they have seen: the
+   * jobs of other queues than the worker's JOBQ_QUEUE (whose ids stay plain, as before named
+   * queues) are sent as `<queue>:<job_id>`, so two queues' jobs never share one.
+   */
+  idPrefix: string
+}
+
+/** The origin of callbacks of `queue` for a worker whose JOBQ_QUEUE is `defaultQueue`. */
+export function callbackOrigin (queue: string, defaultQueue: string): CallbackOrigin {
+  return { queue, idPrefix: queue === defaultQueue ? '' : queue + ':' }
+}
+
 /** Headers of one attempt: Standard Webhooks signature plus plain jobq-* headers. */
-export function callbackHeaders (job: JobRecord, secrets: string[], body: string, userAgent: string, nowMs = Date.now()): Record<string, string> {
+export function callbackHeaders (job: JobRecord, secrets: string[], body: string, userAgent: string, nowMs = Date.now(),
+  origin?: CallbackOrigin): Record<string, string> {
   const timestamp = Math.floor(nowMs / 1000)
+  const webhookId = origin ? origin.idPrefix + job.job_id : job.job_id
   return {
     'content-type': 'application/json',
     'user-agent': userAgent,
-    'webhook-id': job.job_id,
+    'webhook-id': webhookId,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': signWebhook(secrets, job.job_id, timestamp, body),
+    'webhook-signature': signWebhook(secrets, webhookId, timestamp, body),
     'jobq-job-id': job.job_id,
     // Header values must be Latin-1; an entity_id may be any Unicode, so it travels percent-encoded.
     'jobq-entity-id': encodeURIComponent(job.entity_id),
     'jobq-attempt': String(job.attempts),
-    'jobq-priority': String(job.priority)
+    'jobq-priority': String(job.priority),
+    ...(origin ? { 'jobq-queue': origin.queue } : {})
   }
 }
 
@@ -82,7 +103,7 @@ export function dispatchJob (job: JobRecord, handler: Handler, secrets: string[]
       origin,
       path,
       method: 'POST',
-      headers: callbackHeaders(job, secrets, body, options.userAgent),
+      headers: callbackHeaders(job, secrets, body, options.userAgent, Date.now(), options.origin),
       body,
       headersTimeout: handler.timeout_ms,
       bodyTimeout: handler.timeout_ms

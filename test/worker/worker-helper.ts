@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
+import type { Cluster, Redis } from 'ioredis'
 import { waitFor } from '../helper.js'
 
 const ROOT = join(import.meta.dirname, '../..')
@@ -121,7 +122,8 @@ export async function startHookServer (t: After, respond: Responder = ok): Promi
         body,
         json,
         attempt: Number(req.headers['jobq-attempt']),
-        jobId: String(req.headers['webhook-id'] ?? '')
+        // jobq-job-id, not webhook-id: jobs of a worker's other queues carry `<queue>:<job_id>` there.
+        jobId: String(req.headers['jobq-job-id'] ?? '')
       }
       deliveries.push(delivery)
       for (const wake of [...waiters]) wake()
@@ -276,4 +278,58 @@ export function median (values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Script calls (EVAL and EVALSHA) the Redis behind `client` has run so far, from INFO commandstats. */
+export async function scriptCallCount (client: Redis): Promise<number> {
+  const info = await client.info('commandstats')
+  return [...info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+}
+
+/** The address (ip:port) Redis knows a client's connection by, from CLIENT INFO (on a cluster, of the node that answered). */
+export async function clientAddress (client: Redis | Cluster): Promise<string> {
+  const info = await client.call('CLIENT', 'INFO') as string
+  const addr = /\baddr=(\S+)/.exec(info)?.[1]
+  if (!addr) throw new Error(`no addr in CLIENT INFO: ${info}`)
+  return addr
+}
+
+export interface ScriptWatch {
+  /** Script calls seen so far from clients other than the ignored ones. */
+  count (): number
+}
+
+/**
+ * Counts, through MONITOR, the script calls (EVAL, EVALSHA) Redis gets from every client but the
+ * connections at `ignore`: an API's connection (its housekeeping timer runs scripts every few
+ * seconds) or the test's own. INFO commandstats cannot tell a worker's calls from the API's.
+ * The monitor connection is closed after the test.
+ */
+export async function watchScriptCalls (t: After, client: Redis, ignore: string[]): Promise<ScriptWatch> {
+  const monitor = await client.monitor()
+  monitor.on('error', () => {})
+  let calls = 0
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (/^eval(sha)?(_ro)?$/i.test(args[0] ?? '') && !ignore.includes(source)) calls++
+  })
+  t.after(() => { monitor.disconnect() })
+  return { count: () => calls }
+}
+
+/**
+ * Whether a worker is waiting for work: some client listens for the wake messages of `queue` (for
+ * '*', some client holds a pattern subscription) and no script call came for `quietMs`, counted by
+ * `calls` (all of Redis's by default; see watchScriptCalls to leave an API's out).
+ */
+export async function waitingOnWakes (client: Redis, queue: string | '*', calls: () => number | Promise<number> = () => scriptCallCount(client),
+  quietMs = 50): Promise<boolean> {
+  if (queue === '*') {
+    if (Number(await client.call('PUBSUB', 'NUMPAT')) < 1) return false
+  } else {
+    const [, subscribers] = await client.pubsub('NUMSUB', `jobq:{${queue}}:wake`) as [string, number]
+    if (subscribers < 1) return false
+  }
+  const before = await calls()
+  await sleep(quietMs)
+  return await calls() === before
 }
