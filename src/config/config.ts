@@ -30,6 +30,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, argv: string[]
   const config = readSettings(SETTINGS, env, flags)
   const [unknownFlag] = flags.keys()
   if (unknownFlag) throw new ConfigError(`${unknownFlag}: unknown option (see --help)`)
+  if (config.redisClusterNodes && config.redisSentinels) {
+    throw new ConfigError('REDIS_SENTINELS: set either REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both')
+  }
   return config as Config
 }
 

@@ -14,7 +14,7 @@ export const JobNotFailedError = createError<[string, string]>(
 export const EntityBusyError = createError<[string, string]>(
   'JQ_ERR_ENTITY_BUSY', 'Entity %s already has an active job %s', 409)
 export const NoHandlerError = createError<[string]>(
-  'JQ_ERR_NO_HANDLER', 'task: no handler named %s is registered (PUT /handlers/{name} first)', 422)
+  'JQ_ERR_NO_HANDLER', 'task: no handler named %s is registered in this queue (register it with PUT .../handlers/{name} first)', 422)
 export const HandlerNotFoundError = createError<[string]>('JQ_ERR_HANDLER_NOT_FOUND', 'No handler named %s', 404)
 export const QueueNotFoundError = createError<[string]>(
   'JQ_ERR_QUEUE_NOT_FOUND', 'queue: no queue named %s (a queue comes into being with its first handler)', 404)
@@ -40,6 +40,11 @@ export function queueFormatError (queue: string, stored: string | null, ours: st
 }
 export const RedisUnavailableError = createError<[string]>(
   'JQ_ERR_REDIS_UNAVAILABLE', 'The queue store is unavailable: %s', 503)
+/** JOBQ_WAIT_REPLICAS: the write ran on the master, but too few replicas confirmed it in time. */
+export const NotReplicatedError = createError<[number, number, number]>('JQ_ERR_NOT_REPLICATED',
+  'The write reached Redis but %d of the %d replicas required confirmed it within %d ms, so it could ' +
+  'still be lost in a failover. It may have taken effect (the job may exist): sending the same request ' +
+  'again is safe, as entity deduplication answers it', 503)
 
 /** Negative codes the Lua scripts return for expected failures (see each script's header). */
 export const ScriptCode = {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './redis.js'
 import type { QueueKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
 
@@ -33,7 +33,7 @@ export function newSigningSecret (): string {
 
 /** The registry of handlers a job's task can name, in the queue's `handlers` hash. */
 export class HandlerStore {
-  constructor (private readonly redis: Redis, private readonly keys: QueueKeys, private readonly now = Date.now) {}
+  constructor (private readonly redis: RedisClient, private readonly keys: QueueKeys, private readonly now = Date.now) {}
 
   /**
    * Creates (with a fresh secret) or replaces a handler's settings, as PUT does: a setting left out

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis'
-import type { Config } from '../config/config.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { RedisClient } from './redis.js'
 import { EnqueueCoalescer } from './enqueue-coalescer.js'
-import { errorFromScriptCode, InvalidCursorError, queueFormatError, ScriptCode } from './errors.js'
+import { errorFromScriptCode, InvalidCursorError, NotReplicatedError, queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
 import { queueKeys, type QueueKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
@@ -48,7 +48,7 @@ export interface Completion {
 }
 
 export interface JobQueueOptions {
-  redis: Redis
+  redis: RedisClient
   queue?: string
   prefix?: string
   completedRetentionMs?: number
@@ -56,18 +56,16 @@ export interface JobQueueOptions {
   clock?: () => number
   /** Told of every Redis call that fails for want of Redis (for metrics). */
   onRedisError?: (err: Error) => void
+  /** JOBQ_WAIT_REPLICAS: replicas that must have a write before it is acknowledged (0: none). */
+  waitReplicas?: number
+  waitTimeoutMs?: number
 }
 
-/** The queue a process's configuration names, on a client of its own; both processes build it here. */
-export function jobQueueFromConfig (config: Config, redis: Redis, onRedisError?: (err: Error) => void): JobQueue {
-  return new JobQueue({
-    redis,
-    queue: config.queue,
-    completedRetentionMs: config.completedRetentionMs,
-    failedRetentionMs: config.failedRetentionMs,
-    onRedisError
-  })
-}
+/** The scripts whose effect a caller is told of: with waitReplicas, acknowledged only once replicated. */
+type AcknowledgedWrite = 'enqueueJobs' | 'updatePriority' | 'cancelJob' | 'retryJob' | 'completeAndClaim' | 'failJob'
+
+/** Cluster replies that mean the command did not run and belongs to another node (now). */
+const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/
 
 const OUTCOMES: Record<number, EnqueueOutcome> = { 1: 'created', 2: 'priority_raised', 3: 'exists', 4: 'processing' }
 const HOUR = 3_600_000
@@ -79,11 +77,13 @@ const HOUR = 3_600_000
 export class JobQueue {
   readonly queueName: string
   readonly keys: QueueKeys
-  readonly redis: Redis
+  readonly redis: RedisClient
   readonly completedRetentionMs: number
   readonly failedRetentionMs: number
   private readonly now: () => number
   private readonly onRedisError: (err: Error) => void
+  private readonly waitReplicas: number
+  private readonly waitTimeoutMs: number
   private readonly coalescer = new EnqueueCoalescer(this)
 
   constructor (options: JobQueueOptions) {
@@ -94,6 +94,8 @@ export class JobQueue {
     this.failedRetentionMs = options.failedRetentionMs ?? 7 * 24 * HOUR
     this.now = options.clock ?? Date.now
     this.onRedisError = options.onRedisError ?? (() => {})
+    this.waitReplicas = options.waitReplicas ?? 0
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 1000
   }
 
   /** Enqueues a batch atomically; each job gets its own outcome, in input order. */
@@ -101,8 +103,7 @@ export class JobQueue {
     const k = this.keys
     const args: Array<string | number> = [this.now(), jobs.length]
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata)
-    const reply = await this.call(() => this.redis.enqueueJobs(
-      k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, ...args))
+    const reply = await this.write('enqueueJobs', [k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, ...args])
     if (reply[0] === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     return decodeJobs(reply).map(({ code, job }, i) => {
       if (code < 0) return { outcome: 'no_handler', job: null }
@@ -130,7 +131,7 @@ export class JobQueue {
   /** Changes the priority of a queued or scheduled job; it keeps its first-enqueue place. */
   async updatePriority (ident: string, priority: Priority): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.redis.updatePriority(k.queued, k.jobs, k.entities, ident, priority, this.now()))
+    return this.single(ident, () => this.write('updatePriority', [k.queued, k.jobs, k.entities, ident, priority, this.now()]))
   }
 
   /** Cancels a waiting job (its entity is free again), or forgets a finished one. */
@@ -138,8 +139,8 @@ export class JobQueue {
     const k = this.keys
     let code = 0
     const job = await this.single(ident, async () => {
-      const reply = await this.redis.cancelJob(k.queued, k.scheduled, k.completed, k.failed, k.cancelled,
-        k.jobs, k.entities, ident, this.now(), this.completedRetentionMs)
+      const reply = await this.write('cancelJob', [k.queued, k.scheduled, k.completed, k.failed, k.cancelled,
+        k.jobs, k.entities, ident, this.now(), this.completedRetentionMs])
       code = Array.isArray(reply) ? reply[0] : reply
       return reply
     })
@@ -149,7 +150,7 @@ export class JobQueue {
   /** Puts a failed job back in the queue with a fresh allowance of attempts. */
   async retry (ident: string): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.redis.retryJob(k.queued, k.failed, k.jobs, k.entities, k.wake, ident, this.now()))
+    return this.single(ident, () => this.write('retryJob', [k.queued, k.failed, k.jobs, k.entities, k.wake, ident, this.now()]))
   }
 
   /** Counts of every state and runtime statistics. */
@@ -210,8 +211,11 @@ export class JobQueue {
     const k = this.keys
     const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs]
     for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
-    const reply = await this.call(() => this.redis.completeAndClaim(k.queued, k.processing, k.scheduled, k.failed,
-      k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, ...args)) as Array<string | number | null>
+    const keysAndArgs = [k.queued, k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, ...args]
+    // A claim alone acknowledges nothing: should a failover drop it, the jobs are simply claimed again.
+    const reply = await (completions.length > 0
+      ? this.write('completeAndClaim', keysAndArgs)
+      : this.call(() => this.redis.completeAndClaim(...keysAndArgs))) as Array<string | number | null>
     const jobsAt = 2 + completions.length
     return {
       jobs: decodeJobs(reply, jobsAt).map((r) => r.job),
@@ -272,8 +276,8 @@ export class JobQueue {
 
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {
     const k = this.keys
-    const code = await this.call(() => this.redis.failJob(k.processing, k.scheduled, k.failed, k.jobs, k.entities,
-      k.stats, k.wake, k.queued, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0)) as number
+    const code = await this.write('failJob', [k.processing, k.scheduled, k.failed, k.jobs, k.entities,
+      k.stats, k.wake, k.queued, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0]) as number
     if (code < 0) throw errorFromScriptCode(code, jobId)
     return code
   }
@@ -285,6 +289,34 @@ export class JobQueue {
     const { code, job } = decodeJob(reply as Array<string | number | null>)
     if (code < 0) throw errorFromScriptCode(code, ident, job)
     return job
+  }
+
+  /**
+   * Runs a script whose effect the caller acknowledges. With waitReplicas, WAIT follows it in the
+   * same pipeline (so, on a cluster, on the same master) and a write too few replicas confirmed in
+   * time is JQ_ERR_NOT_REPLICATED (503): it ran, but a failover now could still lose it. Every such
+   * script is safe to send again for the same job.
+   */
+  private async write (script: AcknowledgedWrite, keysAndArgs: Array<string | number>): Promise<any> {
+    if (this.waitReplicas === 0) return this.call(() => this.redis[script](...keysAndArgs))
+    return this.call(async () => {
+      for (let redirections = 0; ; redirections++) {
+        const results = await this.redis.pipeline()[script](...keysAndArgs).wait(this.waitReplicas, this.waitTimeoutMs).exec()
+        const [[scriptErr, reply], [waitErr, acked]] = results as Array<[Error | null, unknown]>
+        // A cluster pipeline whose slot moved (a failover) is not redirected by ioredis when its
+        // other command answered. The script did not run: a plain command on the same key lets the
+        // client learn where the slot is now, and the pair is sent again.
+        if (scriptErr && REDIRECTED.test(scriptErr.message) && redirections < 30) {
+          await sleep(100)
+          await this.redis.exists(String(keysAndArgs[0])).catch(() => {})
+          continue
+        }
+        if (scriptErr) throw scriptErr
+        if (waitErr) throw waitErr
+        if ((acked as number) < this.waitReplicas) throw new NotReplicatedError(acked as number, this.waitReplicas, this.waitTimeoutMs)
+        return reply
+      }
+    })
   }
 
   private async call (run: () => Promise<unknown>): Promise<any> {

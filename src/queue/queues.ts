@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from './redis.js'
 import type { Config } from '../config/config.js'
 import { HandlerStore } from './handler-store.js'
 import { JobQueue, type JobQueueOptions } from './job-queue.js'
@@ -18,11 +18,13 @@ export interface QueuesOptions extends Omit<JobQueueOptions, 'queue'> {
 }
 
 /** The queues of a process's configuration, on a client of its own; both processes build them here. */
-export function queuesFromConfig (config: Config, redis: Redis, onRedisError?: (err: Error) => void): Queues {
+export function queuesFromConfig (config: Config, redis: RedisClient, onRedisError?: (err: Error) => void): Queues {
   return new Queues({
     redis,
     completedRetentionMs: config.completedRetentionMs,
     failedRetentionMs: config.failedRetentionMs,
+    waitReplicas: config.waitReplicas,
+    waitTimeoutMs: config.waitTimeoutMs,
     onRedisError
   })
 }
@@ -46,7 +48,7 @@ export class Queues {
     this.maxCached = options.maxCached ?? 10_000
   }
 
-  get redis (): Redis {
+  get redis (): RedisClient {
     return this.options.redis
   }
 

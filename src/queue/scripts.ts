@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ClientContext, Redis, Result } from 'ioredis'
+import type { ClientContext, Result } from 'ioredis'
+import type { RedisClient } from './redis.js'
 
 /** Where the Lua scripts live; the same relative path from src/queue and dist/queue. */
 export const luaDir = join(import.meta.dirname, '../../lua')
@@ -31,7 +32,7 @@ export function readScripts (dir = luaDir): ScriptSource[] {
 let cached: ScriptSource[] | undefined
 
 /** Defines every script as a command on the client; ioredis then calls EVALSHA and reloads on NOSCRIPT. */
-export function defineScripts (redis: Redis): void {
+export function defineScripts (redis: RedisClient): void {
   cached ??= readScripts()
   for (const script of cached) {
     redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua })

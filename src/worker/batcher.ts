@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { isRetryable } from '../queue/redis-errors.js'
 
 export interface BatchWriter<T> {
   /** Writes a batch; `retry` counts the failed tries since the last write that went through. */
   write (items: T[], retry: number): Promise<void>
-  /** A write failed for want of Redis: its items are tried again after a backoff. */
+  /** A write failed for want of Redis (or of its replicas): its items are tried again after a backoff. */
   unavailable (err: Error, retry: number, items: T[]): void
   /** A write failed otherwise (a bug, not an outcome): its items are given up. */
   failed (err: Error, items: T[]): void
@@ -15,7 +16,9 @@ export interface BatchWriter<T> {
  * one, every slot whose answer came during a round trip waited for it, and the worker idled a
  * quarter of the time (bench figure 3). A write that fails for want of Redis
  * (JQ_ERR_REDIS_UNAVAILABLE) puts its items back; nothing is written during the bounded backoff
- * that follows, and then everything waiting goes together, until Redis returns.
+ * that follows, and then everything waiting goes together, until Redis returns. A write its
+ * replicas did not confirm in time (JQ_ERR_NOT_REPLICATED) is tried again the same way: writing a
+ * completion twice is recognised by its lease token and changes nothing.
  */
 export class Batcher<T> {
   private pending: T[] = []
@@ -58,7 +61,7 @@ export class Batcher<T> {
   }
 
   private async onFailure (err: Error, items: T[]): Promise<void> {
-    if ((err as { code?: string }).code !== 'JQ_ERR_REDIS_UNAVAILABLE') {
+    if (!isRetryable(err)) {
       this.writer.failed(err, items)
       return
     }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
 import type { Config } from '../config/config.js'
 import { loggerOptions } from '../config/logger.js'
-import { createRedis } from '../queue/redis.js'
+import { createRedisFor } from '../queue/redis.js'
 import { queuesFromConfig } from '../queue/queues.js'
 import { Worker } from './worker.js'
 import { HandlerHosts } from '../queue/handler-hosts.js'
@@ -27,14 +27,15 @@ export function servedQueues (config: Config): string[] | '*' {
 
 async function runWorker (config: Config): Promise<void> {
   const logger = pino(loggerOptions(config, 'worker'))
-  const redis = createRedis(config.redisUrl)
-  const subscriber = createRedis(config.redisUrl, { blocking: true })
+  const redis = createRedisFor(config)
+  const subscriber = createRedisFor(config, { subscriber: true })
   const metrics = createWorkerMetrics()
   const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
   const serve = servedQueues(config)
   const worker = new Worker({
     queues,
     serve,
+    defaultQueue: config.queue,
     subscriber,
     logger,
     concurrency: config.concurrency,

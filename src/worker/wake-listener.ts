@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../queue/redis.js'
 import type { Logger } from 'pino'
 import { globalKeys, queueKeys, queueOfWakeChannel } from '../queue/keys.js'
 
 export interface WakeListenerOptions {
   /** A connection of its own: a subscribed connection takes no other commands. */
-  redis: Redis
+  redis: RedisClient
   /** The queues to hear of, or '*' for every queue, including queues made later. */
   queues: string[] | '*'
   prefix?: string

@@ -2,13 +2,13 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent } from 'undici'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../queue/redis.js'
 import type { Logger } from 'pino'
 import type { ClaimResult } from '../queue/job-queue.js'
 import type { JobRecord } from '../queue/job.js'
 import type { Queues } from '../queue/queues.js'
 import { HandlerCache } from './handler-cache.js'
-import { Interrupt } from './dispatch.js'
+import { callbackOrigin, Interrupt } from './dispatch.js'
 import { Batcher } from './batcher.js'
 import { jobFields, runAttempt, SHUTDOWN, type AttemptContext } from './attempt.js'
 import type { HandlerHosts } from '../queue/handler-hosts.js'
@@ -16,19 +16,25 @@ import { handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js
 import { ServedQueue } from './served-queue.js'
 import { shareSlots } from './fair-share.js'
 import { WakeListener } from './wake-listener.js'
+import { isRetryable } from '../queue/redis-errors.js'
 
 export interface WorkerOptions {
   queues: Queues
   /** The queues to serve, or '*' for every queue, including queues made while the worker runs. */
   serve: string[] | '*'
+  /** JOBQ_QUEUE: its jobs' callbacks carry their plain job_id as webhook-id, as before named queues. */
+  defaultQueue: string
   /** A connection of its own for the wake messages: a subscribed connection takes no other commands. */
-  subscriber: Redis
+  subscriber: RedisClient
   logger: Logger
   concurrency: number
   leaseMs: number
   resultLimit: number
   userAgent?: string
-  /** Longest idle wait before looking at every queue again, even with nothing heard. */
+  /**
+   * Longest quiet wait before looking at every queue again, even with nothing heard (a wake message
+   * lost while the subscription was broken without the client noticing). Default 30 s.
+   */
   maxBlockMs?: number
   /** JOBQ_HANDLER_HOSTS, checked again before each callback: a list tightened later holds for old handlers. */
   handlerHosts?: HandlerHosts
@@ -67,6 +73,8 @@ export class Worker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   private readonly inFlight = new Map<string, InFlight>()
   private readonly served = new Map<string, Served>()
+  /** Queues written in another data format: not served, and not checked again until a restart. */
+  private readonly refused = new Set<string>()
   private readonly agent: Agent
   private readonly attempts: Omit<AttemptContext, 'handlers'>
   private readonly wakes: WakeListener
@@ -111,6 +119,7 @@ export class Worker {
     const queue: Served = new ServedQueue(handle, {
       ...this.attempts,
       handlers: new HandlerCache(handle.handlers),
+      origin: callbackOrigin(name, this.options.defaultQueue),
       metricsOf: metrics ? handlerMetrics(metrics, name) : null
     }, new Batcher({
       write: (batch, retry) => this.writeCompletions(queue, batch, retry),
@@ -207,7 +216,7 @@ export class Worker {
    * or, with nothing heard for maxBlockMs, looks at every queue again (a message may have been lost).
    */
   private async waitForWork (forSlot: boolean): Promise<void> {
-    const maxBlockMs = this.options.maxBlockMs ?? 5000
+    const maxBlockMs = this.options.maxBlockMs ?? 30_000
     let next: number | null = null
     for (const q of this.served.values()) if (q.wakeAt !== null && (next === null || q.wakeAt < next)) next = q.wakeAt
     const untilNext = next === null ? maxBlockMs : Math.max(0, Math.min(maxBlockMs, next - Date.now()))
@@ -251,13 +260,18 @@ export class Worker {
   /** Serves the queues not served yet whose data this version can read. */
   private discover (names: string[]): void {
     for (const name of names) {
-      if (this.served.has(name)) continue
+      if (this.served.has(name) || this.refused.has(name)) continue
       this.options.queues.get(name).jobs.checkFormat().then(() => {
         this.serve(name)
         this.options.logger.info({ queue: name }, 'serving a new queue')
       }, (err: Error & { code?: string }) => {
-        if (err.code === 'JQ_ERR_QUEUE_FORMAT') this.options.logger.error({ err, queue: name }, 'not serving a queue written in another data format')
-        else this.options.logger.debug({ err, queue: name }, 'could not check a new queue yet; trying again later')
+        if (err.code === 'JQ_ERR_QUEUE_FORMAT') {
+          // Until this worker restarts: checking again would log the same error every quiet period.
+          this.refused.add(name)
+          this.options.logger.error({ err, queue: name }, 'not serving a queue written in another data format')
+        } else {
+          this.options.logger.debug({ err, queue: name }, 'could not check a new queue yet; trying again later')
+        }
       })
     }
   }
@@ -383,7 +397,7 @@ export class Worker {
           logger.warn({ ...jobFields(flight.job), err }, 'outcome not recorded: the lease was lost and the job runs elsewhere')
           return
         }
-        if (code !== 'JQ_ERR_REDIS_UNAVAILABLE') throw err
+        if (!isRetryable(err)) throw err
         logger.warn({ ...jobFields(flight.job), err, attempt }, 'could not record the outcome; retrying until Redis returns')
         await sleep(Math.min(5000, 100 * 2 ** attempt))
       }

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/config.js'
-import { createRedis } from '../../queue/redis.js'
+import { createRedisFor } from '../../queue/redis.js'
 import type { JobQueue } from '../../queue/job-queue.js'
 import type { HandlerStore } from '../../queue/handler-store.js'
 import { queuesFromConfig, type QueueHandle, type Queues } from '../../queue/queues.js'
@@ -30,7 +30,7 @@ export interface QueuePluginOptions {
 }
 
 async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePluginOptions): Promise<void> {
-  const redis = createRedis(config.redisUrl)
+  const redis = createRedisFor(config)
   const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
   const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
   const defaultQueue = queues.get(config.queue)
