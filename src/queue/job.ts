@@ -11,6 +11,8 @@ export interface NewJob {
   args: string
   kwargs: string
   metadata: string
+  /** When the job is due (ms); 0 or a time not after the enqueue: now. Later: scheduled until then. */
+  due_at?: number
 }
 
 /** A job record as lua/includes/job.lua keeps it, with the caller's JSON still as text. */

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/config.js'
 import type { NewJob, Priority } from '../../queue/job.js'
 import { LimitExceededError, NestedTooDeepError } from '../../queue/errors.js'
-import type { NewJobBody } from '../schemas/job.js'
+import { YEAR_MS, type NewJobBody } from '../schemas/job.js'
 
 /**
  * The configurable limits on a new job. The schemas hold the hard bounds (and document them);
@@ -54,7 +54,7 @@ function longerThan (text: string, max: number): boolean {
 }
 
 /** A validated request body as the queue takes it: limits checked, defaults filled, the caller's JSON as text. */
-export function toNewJob (body: NewJobBody, limits: JobLimits, path = 'body'): NewJob {
+export function toNewJob (body: NewJobBody, limits: JobLimits, path = 'body', now = Date.now()): NewJob {
   if (longerThan(body.entity_id, limits.maxEntityIdLength)) {
     throw new LimitExceededError(`${path}.entity_id: longer than ${limits.maxEntityIdLength} characters (JOBQ_MAX_ENTITY_ID_LENGTH)`)
   }
@@ -75,5 +75,18 @@ export function toNewJob (body: NewJobBody, limits: JobLimits, path = 'body'): N
       throw new LimitExceededError(`${path}.${field}: larger than ${limits.maxArgsBytes} bytes of JSON (JOBQ_MAX_ARGS_BYTES)`)
     }
   }
-  return { task: body.task, entity_id: body.entity_id, priority: (body.priority ?? 1) as Priority, ...json }
+  return { task: body.task, entity_id: body.entity_id, priority: (body.priority ?? 1) as Priority, ...json, due_at: dueAt(body, path, now) }
+}
+
+/** When a job asks to run: delay_ms from now, or run_at (a time in the past means now); 0 for now. */
+function dueAt (body: NewJobBody, path: string, now: number): number {
+  if (body.delay_ms !== undefined && body.run_at !== undefined) {
+    throw new LimitExceededError(`${path}.run_at: give either delay_ms or run_at, not both`)
+  }
+  if (body.delay_ms !== undefined) return body.delay_ms > 0 ? now + body.delay_ms : 0
+  if (body.run_at === undefined) return 0
+  const at = Date.parse(body.run_at)
+  if (Number.isNaN(at)) throw new LimitExceededError(`${path}.run_at: not an RFC 3339 date-time`)
+  if (at - now > YEAR_MS) throw new LimitExceededError(`${path}.run_at: at most one year from now`)
+  return at > now ? at : 0
 }

@@ -5,12 +5,15 @@ export const PrioritySchema = Type.Union([Type.Literal(1), Type.Literal(2), Type
   description: '1 is the highest'
 })
 
+/** The longest delay a job may be given. */
+export const YEAR_MS = 365 * 86_400_000
+
 const Timestamp = Type.Union([Type.String({ format: 'date-time' }), Type.Null()])
 
 export const JobStatusSchema = Type.Union([
   Type.Literal('queued'), Type.Literal('scheduled'), Type.Literal('processing'),
   Type.Literal('completed'), Type.Literal('failed'), Type.Literal('cancelled')
-], { description: 'scheduled: waiting to retry after a failed attempt; failed: in the dead-letter set' })
+], { description: 'scheduled: waiting for its due time (delayed, or a retry after a failed attempt); failed: in the dead-letter set' })
 
 const jobProperties = {
   job_id: Type.String({ description: 'Unique, time-ordered; the idempotency key a handler should use' }),
@@ -28,7 +31,7 @@ const jobProperties = {
   priority_updated_at: Timestamp,
   started_at: Timestamp,
   finished_at: Timestamp,
-  next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled job is retried' }),
+  next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled job is due (a delayed job, or a retry)' }),
   last_error: Type.Union([Type.String(), Type.Null()]),
   result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' })
 }
@@ -64,7 +67,9 @@ export const NewJobSchema = Type.Object({
   args: Type.Optional(Type.Array(Type.Unknown(), { description: 'Positional arguments; default []' })),
   kwargs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Keyword arguments; default {}' })),
   priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 3, description: '1 (highest, default) to 3' })),
-  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Anything the caller wants back; default {}' }))
+  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Anything the caller wants back; default {}' })),
+  delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: YEAR_MS, description: 'Run no sooner than this many ms from now (0 to one year); the job is scheduled until then. Not with run_at' })),
+  run_at: Type.Optional(Type.String({ format: 'date-time', description: 'Run no sooner than this time (RFC 3339); a time in the past means now. Not with delay_ms' }))
 }, { $id: 'NewJob', additionalProperties: false, examples: [newJobExample] })
 
 export type NewJobBody = Static<typeof NewJobSchema>
