@@ -25,6 +25,8 @@ export interface QueueOverview {
   runtime_ms: { min: number | null, avg: number | null, max: number | null }
   /** When the longest-waiting queued job was first enqueued (ms), null when none is queued. */
   oldest_queued_at: number | null
+  /** No job is claimed while paused. */
+  paused: boolean
 }
 
 export interface JobPage {
@@ -157,8 +159,8 @@ export class JobQueue {
   async overview (): Promise<QueueOverview> {
     const k = this.keys
     const r = await this.call(() => this.redis.getQueue(
-      k.queued, k.processing, k.scheduled, k.completed, k.failed, k.cancelled, k.stats, k.jobs)) as Array<number | null>
-    const [queued, p1, p2, p3, processing, scheduled, completed, failed, cancelled, processed, sum, min, max, oldest] = r
+      k.queued, k.processing, k.scheduled, k.completed, k.failed, k.cancelled, k.stats, k.jobs, k.paused)) as Array<number | null>
+    const [queued, p1, p2, p3, processing, scheduled, completed, failed, cancelled, processed, sum, min, max, oldest, paused] = r
     const count = processed ?? 0
     return {
       queued: queued ?? 0,
@@ -170,8 +172,18 @@ export class JobQueue {
       cancelled: cancelled ?? 0,
       total_processed: count,
       runtime_ms: { min, avg: count > 0 ? Math.round((sum ?? 0) / count) : null, max },
-      oldest_queued_at: oldest ?? null
+      oldest_queued_at: oldest ?? null,
+      paused: paused === 1
     }
+  }
+
+  /**
+   * Pauses (true) or resumes the queue: paused, nothing is claimed, while callbacks in flight
+   * finish and enqueues and changes go on. Resuming wakes idle workers. Returns the new state.
+   */
+  async setPaused (paused: boolean): Promise<boolean> {
+    const k = this.keys
+    return await this.call(() => this.redis.pauseQueue(k.paused, k.wake, paused ? '1' : '0')) === 1
   }
 
   /** One page of queued (dispatch order) or processing jobs after an opaque cursor. */
@@ -211,7 +223,7 @@ export class JobQueue {
     const k = this.keys
     const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs]
     for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
-    const keysAndArgs = [k.queued, k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, ...args]
+    const keysAndArgs = [k.queued, k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, k.paused, ...args]
     // A claim alone acknowledges nothing: should a failover drop it, the jobs are simply claimed again.
     const reply = await (completions.length > 0
       ? this.write('completeAndClaim', keysAndArgs)

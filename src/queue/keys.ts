@@ -22,6 +22,8 @@ export interface QueueKeys {
   wake: string
   handlers: string
   stats: string
+  /** Present while the queue is paused (lua/pauseQueue-2.lua). */
+  paused: string
   /** Prefix of the per-caller counters of @fastify/rate-limit. */
   rateLimitPrefix: string
 }
@@ -42,6 +44,7 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     wake: tag + 'wake',
     handlers: tag + 'handlers',
     stats: tag + 'stats',
+    paused: tag + 'paused',
     rateLimitPrefix: tag + 'ratelimit:'
   }
 }

@@ -16,7 +16,7 @@ export interface ScriptSource {
 }
 
 /**
- * Reads lua/*.lua once. The file name gives the command name and its key count (`completeAndClaim-10.lua`),
+ * Reads lua/*.lua once. The file name gives the command name and its key count (`completeAndClaim-11.lua`),
  * so there is no second place to declare them; `--- @include "x"` lines inline lua/includes/x.lua.
  */
 export function readScripts (dir = luaDir): ScriptSource[] {
@@ -58,5 +58,6 @@ declare module 'ioredis' {
     trimHistory(...args: Arg[]): Result<unknown, Context>
     checkInvariants(...args: Arg[]): Result<unknown, Context>
     checkFormat(...args: Arg[]): Result<unknown, Context>
+    pauseQueue(...args: Arg[]): Result<unknown, Context>
   }
 }

@@ -35,8 +35,8 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
     const overviews = await Promise.all(names.map((name) => app.queues.get(name).jobs.overview()))
     return {
       queues: names.map((name, i) => {
-        const { queued, processing, scheduled, failed, completed, cancelled } = overviews[i]
-        return { name, queued, processing, scheduled, failed, completed, cancelled }
+        const { queued, processing, scheduled, failed, completed, cancelled, paused } = overviews[i]
+        return { name, queued, processing, scheduled, failed, completed, cancelled, paused }
       })
     }
   })
@@ -53,7 +53,7 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
 }
 
 /** Operation ids of the top-level routes whose named-queue twin would read badly with a suffix. */
-const RENAMED: Record<string, string> = { getQueue: 'getNamedQueue' }
+const RENAMED: Record<string, string> = { getQueue: 'getNamedQueue', pauseQueue: 'pauseNamedQueue', resumeQueue: 'resumeNamedQueue' }
 
 /** Adds the `queue` path parameter to a route's schema and gives it an operationId of its own. */
 function withQueueParam (route: RouteOptions): void {

@@ -49,6 +49,7 @@ export const queueExample = {
   total_processed: 1874,
   runtime_ms: { min: 3, avg: 41, max: 2950 },
   oldest_queued_age_ms: 5120,
+  paused: false,
   uptime_seconds: 86400
 }
 

@@ -18,6 +18,7 @@ export const QueueSchema = Type.Object({
   total_processed: count('Jobs that ran to an end, completed or failed, since the queue began'),
   runtime_ms: Type.Object({ min: ms, avg: ms, max: ms }, { description: 'From first dispatch to the end, over total_processed' }),
   oldest_queued_age_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'How long the longest-waiting queued job has waited since its first enqueue; null when none is queued' }),
+  paused: Type.Boolean({ description: 'No job is dispatched while paused (POST .../pause, .../resume)' }),
   uptime_seconds: Type.Integer({ minimum: 0, description: 'Uptime of the API process that answered' }),
   jobs: Type.Optional(Type.Array(ref(JobSchema), { description: 'One page of the listed state, in dispatch order' })),
   next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null at the end' }))
@@ -41,8 +42,14 @@ export const QueueSummarySchema = Type.Object({
   scheduled: count('Jobs waiting for their due time (retries)'),
   failed: count('Jobs in the dead-letter set (retained)'),
   completed: count('Completed jobs still retained'),
-  cancelled: count('Cancelled jobs still retained')
+  cancelled: count('Cancelled jobs still retained'),
+  paused: Type.Boolean({ description: 'No job is dispatched while paused' })
 }, { $id: 'QueueSummary', additionalProperties: false })
+
+export const QueuePausedSchema = Type.Object({
+  queue: Type.String({ description: 'Name of the queue' }),
+  paused: Type.Boolean({ description: 'The queue\'s state after the call' })
+}, { additionalProperties: false })
 
 export const QueueListSchema = Type.Object({
   queues: Type.Array(ref(QueueSummarySchema), { description: 'Every queue the caller may use, by name' })

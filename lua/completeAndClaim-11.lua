@@ -18,6 +18,7 @@
   KEYS[8] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
   KEYS[9] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
   KEYS[10] entities   HASH  jobq:{q}:entities
+  KEYS[11] paused     STRING jobq:{q}:paused    present while the queue is paused: nothing is claimed
   ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id  ARGV[5] completed retention (ms)
   ARGV[6..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
   Returns { next wake-up (ms) or false, recovered lease count (both false and 0 when housekeeping
@@ -27,8 +28,8 @@
 ]]
 --- @include "job"
 
-local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey, pausedKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local HOUSEKEEPING_LIMIT = 100
 
@@ -112,7 +113,9 @@ for _, key in ipairs(due) do
 end
 
 reply[2] = #lapsed
-if count > 0 then
+-- A paused queue keeps its jobs in place (and its housekeeping going); resuming it wakes the workers.
+local paused = rcall('EXISTS', pausedKey) == 1
+if count > 0 and not paused then
   local popped = rcall('ZPOPMIN', queuedKey, count)
   -- One counter step per call: the tokens of this batch are the last #popped / 2 values it passed.
   local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped / 2) or 0
@@ -143,7 +146,7 @@ end
 if #lapsed + #due > 0 then wakeWorkers(wakeChannel) end
 -- Tell the caller when to look again: now if jobs are left, else at the next retry or lease
 -- deadline, so no worker ever polls an idle queue.
-if rcall('ZCARD', queuedKey) > 0 then
+if not paused and rcall('ZCARD', queuedKey) > 0 then
   reply[1] = now
 else
   local nextDue = rcall('ZRANGE', scheduledKey, 0, 0, 'WITHSCORES')[2]

@@ -8,8 +8,10 @@
   KEYS[6] cancelled   ZSET  jobq:{q}:cancelled
   KEYS[7] stats       HASH  jobq:{q}:stats
   KEYS[8] jobs        HASH  jobq:{q}:jobs
+  KEYS[9] paused      STRING jobq:{q}:paused
   Returns { queued, priority 1, priority 2, priority 3, processing, scheduled, completed, failed,
-            cancelled, processed, runtime sum, runtime min, runtime max, oldest queued_at or false }
+            cancelled, processed, runtime sum, runtime min, runtime max, oldest queued_at or false,
+            1 when paused else 0 }
 ]]
 --- @include "job"
 
@@ -30,4 +32,5 @@ for p = 1, 3 do
   if job and (not oldest or job[QUEUED_AT] < oldest) then oldest = job[QUEUED_AT] end
 end
 reply[#reply + 1] = oldest
+reply[#reply + 1] = rcall('EXISTS', KEYS[9])
 return reply
