@@ -81,6 +81,15 @@ export function parsePriority (name: string, raw: string): 1 | 2 | 3 {
   return Number(raw) as 1 | 2 | 3
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** A duration such as 1500ms, 30s, 5m, 2h or 1d (a bare number is seconds), in ms. */
+export function parseDuration (name: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw.trim())
+  if (!match) throw new UsageError(`${name}: "${raw}" is not a duration such as 30s, 5m, 2h or 1d`)
+  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 's'])
+}
+
 /** JSON text of the kind an option wants ('array' for --args, 'object' for --kwargs). */
 export function parseJson (name: string, raw: string, kind: 'array'): unknown[]
 export function parseJson (name: string, raw: string, kind: 'object'): Record<string, unknown>

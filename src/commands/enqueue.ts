@@ -1,5 +1,5 @@
 import type { NewJob } from '../client/index.js'
-import { parseJson, parsePriority } from './args.js'
+import { parseDuration, parseJson, parsePriority } from './args.js'
 import { route } from './context.js'
 import { EXIT } from './exit-codes.js'
 import { jobView, print } from './jobs.js'
@@ -22,6 +22,8 @@ export const enqueue: CommandSpec = {
     { flag: '--args', value: 'JSON', description: 'Positional arguments for the handler, a JSON array; default [].' },
     { flag: '--kwargs', value: 'JSON', description: 'Keyword arguments for the handler, a JSON object; default {}.' },
     { flag: '--metadata', value: 'JSON', description: 'Anything you want back with the job, a JSON object; default {}.' },
+    { flag: '--delay', value: 'DURATION', description: 'Run no sooner than this from now: 30s, 5m, 2h, 1d (the job is scheduled until then).' },
+    { flag: '--at', value: 'TIME', description: 'Run no sooner than this RFC 3339 time, e.g. 2026-12-24T18:00:00Z (not with --delay).' },
     QUEUE_OPTION
   ],
   exits: [[EXIT.conflict, 'the entity is being processed (the message names its job); enqueue again once it finishes']],
@@ -35,6 +37,10 @@ export const enqueue: CommandSpec = {
     if (typeof args === 'string') body.args = parseJson('--args', args, 'array')
     if (typeof kwargs === 'string') body.kwargs = parseJson('--kwargs', kwargs, 'object')
     if (typeof metadata === 'string') body.metadata = parseJson('--metadata', metadata, 'object')
+    const delay = options.get('--delay')
+    const at = options.get('--at')
+    if (typeof delay === 'string') body.delay_ms = parseDuration('--delay', delay)
+    if (typeof at === 'string') body.run_at = at
     const { queue } = ctx
     const { data } = await ctx.call(`POST ${route(ctx, '/jobs')}`, (init) => queue === undefined
       ? ctx.api.POST('/jobs', { body, ...init })
