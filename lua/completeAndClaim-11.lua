@@ -100,6 +100,9 @@ end
 
 flushFinished(statsKey, finished)
 
+-- A paused queue keeps its jobs in place (and its housekeeping going); resuming it wakes the workers.
+local paused = rcall('EXISTS', pausedKey) == 1
+
 local due = rcall('ZRANGEBYSCORE', scheduledKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
 for _, key in ipairs(due) do
   rcall('ZREM', scheduledKey, key)
@@ -113,8 +116,6 @@ for _, key in ipairs(due) do
 end
 
 reply[2] = #lapsed
--- A paused queue keeps its jobs in place (and its housekeeping going); resuming it wakes the workers.
-local paused = rcall('EXISTS', pausedKey) == 1
 if count > 0 and not paused then
   local popped = rcall('ZPOPMIN', queuedKey, count)
   -- One counter step per call: the tokens of this batch are the last #popped / 2 values it passed.
@@ -142,8 +143,8 @@ if count > 0 and not paused then
 end
 
 -- Jobs this housekeeping put back are news to idle workers of the queue (this caller may claim
--- none of them: a housekeeping call, or one that claims for fewer slots).
-if #lapsed + #due > 0 then wakeWorkers(wakeChannel) end
+-- none of them: a housekeeping call, or one that claims for fewer slots), unless it is paused.
+if #lapsed + #due > 0 and not paused then wakeWorkers(wakeChannel) end
 -- Tell the caller when to look again: now if jobs are left, else at the next retry or lease
 -- deadline, so no worker ever polls an idle queue.
 if not paused and rcall('ZCARD', queuedKey) > 0 then

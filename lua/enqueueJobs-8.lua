@@ -39,9 +39,10 @@ local wasEmpty = rcall('ZCARD', queuedKey) == 0
 local firstDue = tonumber(rcall('ZRANGE', scheduledKey, 0, 0, 'WITHSCORES')[2])
 local wake = false
 
--- Makes a waiting job due at `due` (now or earlier: queued at its place), keeping an earlier due time.
+-- Makes a delayed job due at `due` (now or earlier: queued at its place), keeping an earlier due
+-- time. A retry keeps its backoff: a handler that asked for time (429, Retry-After) gets it.
 local function dueBy(key, job, due)
-  if job[STATUS] ~= 'scheduled' or due >= job[NEXT_ATTEMPT_AT] then return false end
+  if job[STATUS] ~= 'scheduled' or job[ATTEMPTS] > 0 or due >= job[NEXT_ATTEMPT_AT] then return false end
   if due <= now then
     rcall('ZREM', scheduledKey, key)
     job[STATUS] = 'queued'

@@ -43,9 +43,10 @@ if retryAt >= 0 then
   job[STATUS] = 'scheduled'
   job[NEXT_ATTEMPT_AT] = retryAt
   saveJob(jobsKey, key, job)
+  -- Idle workers wait for the earliest due time they know of: only a sooner one is news.
+  local firstDue = tonumber(rcall('ZRANGE', scheduledKey, 0, 0, 'WITHSCORES')[2])
   rcall('ZADD', scheduledKey, retryAt, key)
-  -- Idle workers learn the new due time, which may come before any they wait for.
-  wakeWorkers(wakeChannel)
+  if not firstDue or retryAt < firstDue then wakeWorkers(wakeChannel) end
   return 1
 end
 

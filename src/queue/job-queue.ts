@@ -64,7 +64,7 @@ export interface JobQueueOptions {
 }
 
 /** The scripts whose effect a caller is told of: with waitReplicas, acknowledged only once replicated. */
-type AcknowledgedWrite = 'enqueueJobs' | 'updatePriority' | 'cancelJob' | 'retryJob' | 'completeAndClaim' | 'failJob'
+type AcknowledgedWrite = 'enqueueJobs' | 'updatePriority' | 'cancelJob' | 'retryJob' | 'completeAndClaim' | 'failJob' | 'pauseQueue'
 
 /** Cluster replies that mean the command did not run and belongs to another node (now). */
 const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/
@@ -183,7 +183,7 @@ export class JobQueue {
    */
   async setPaused (paused: boolean): Promise<boolean> {
     const k = this.keys
-    return await this.call(() => this.redis.pauseQueue(k.paused, k.wake, paused ? '1' : '0')) === 1
+    return await this.write('pauseQueue', [k.paused, k.wake, paused ? '1' : '0']) === 1
   }
 
   /** One page of queued (dispatch order) or processing jobs after an opaque cursor. */
@@ -224,16 +224,23 @@ export class JobQueue {
     const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs]
     for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
     const keysAndArgs = [k.queued, k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, k.paused, ...args]
-    // A claim alone acknowledges nothing: should a failover drop it, the jobs are simply claimed again.
-    const reply = await (completions.length > 0
-      ? this.write('completeAndClaim', keysAndArgs)
-      : this.call(() => this.redis.completeAndClaim(...keysAndArgs))) as Array<string | number | null>
     const jobsAt = 2 + completions.length
-    return {
+    const decode = (reply: Array<string | number | null>) => ({
       jobs: decodeJobs(reply, jobsAt).map((r) => r.job),
       nextWakeAt: reply[0] as number | null,
       recovered: reply[1] as number,
       codes: reply.slice(2, jobsAt) as number[]
+    })
+    // A claim alone acknowledges nothing: should a failover drop it, the jobs are simply claimed again.
+    if (completions.length === 0) return decode(await this.call(() => this.redis.completeAndClaim(...keysAndArgs)))
+    try {
+      return decode(await this.write('completeAndClaim', keysAndArgs))
+    } catch (err) {
+      // Not replicated, but run: the jobs it claimed travel with the error (`claimed`) so that the
+      // worker runs them instead of leaving them to lapse; the completions are to be written again.
+      const reply = (err as { reply?: Array<string | number | null> }).reply
+      if (reply) Object.assign(err as object, { claimed: decode(reply) })
+      throw err
     }
   }
 
@@ -325,7 +332,9 @@ export class JobQueue {
         }
         if (scriptErr) throw scriptErr
         if (waitErr) throw waitErr
-        if ((acked as number) < this.waitReplicas) throw new NotReplicatedError(acked as number, this.waitReplicas, this.waitTimeoutMs)
+        if ((acked as number) < this.waitReplicas) {
+          throw Object.assign(new NotReplicatedError(acked as number, this.waitReplicas, this.waitTimeoutMs), { reply })
+        }
         return reply
       }
     })

@@ -19,6 +19,9 @@ export class ServedQueue<Completion> {
   wakeAt: number | null = null
   /** Wake messages heard so far: one heard while a claim was under way makes its "empty" stale. */
   news = 0
+  /** Claims that failed in a row, and when to try again: one failing queue does not hold up the others. */
+  failures = 0
+  retryAt = 0
 
   constructor (
     readonly handle: QueueHandle,
@@ -32,7 +35,20 @@ export class ServedQueue<Completion> {
 
   /** Ready to claim from: known to have work, or a due time has come. */
   isReady (now: number): boolean {
+    if (this.retryAt > now) return false
     return this.hasWork || (this.wakeAt !== null && this.wakeAt <= now)
+  }
+
+  /** The earliest time this queue may be ready without news: a due time, or the end of a backoff. */
+  nextTime (): number | null {
+    if (this.retryAt > 0 && (this.hasWork || this.wakeAt === null || this.retryAt > this.wakeAt)) return this.retryAt
+    return this.wakeAt
+  }
+
+  /** A claim failed (Redis away): back off, up to 2 s. */
+  failed (now: number): void {
+    this.failures++
+    this.retryAt = now + Math.min(2000, 50 * 2 ** this.failures)
   }
 
   heard (): void {
@@ -42,6 +58,8 @@ export class ServedQueue<Completion> {
 
   /** What a claim of `asked` jobs, sent when `newsBefore` messages had been heard, says of the queue. */
   claimed (result: ClaimResult, asked: number, newsBefore: number): void {
+    this.failures = 0
+    this.retryAt = 0
     this.wakeAt = result.nextWakeAt
     this.hasWork = result.jobs.length >= asked || this.news !== newsBefore ||
       (result.nextWakeAt !== null && result.nextWakeAt <= Date.now())

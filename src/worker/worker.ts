@@ -87,6 +87,8 @@ export class Worker {
   private releasing = 0
   /** Round-robin turn for queues that tie for a slot. */
   private turn = 0
+  /** When every queue was last looked at regardless of news. */
+  private lastLook = Date.now()
   private wakeUp: (() => void) | null = null
   private heartbeat: NodeJS.Timeout | null = null
   private loop: Promise<void> | null = null
@@ -135,10 +137,6 @@ export class Worker {
     this.wake()
   }
 
-  get servedQueues (): string[] {
-    return [...this.served.keys()]
-  }
-
   /** Starts listening and claiming. */
   async start (): Promise<void> {
     const interval = Math.max(250, Math.floor(this.options.leaseMs / 3))
@@ -173,28 +171,25 @@ export class Worker {
 
   private async run (): Promise<void> {
     const { concurrency } = this.options
-    let failures = 0
+    const quietMs = this.options.maxBlockMs ?? 30_000
     while (!this.stopping) {
-      const free = concurrency - this.inFlight.size - this.reserved
       const now = Date.now()
+      // However busy, every queue is looked at once per quiet period: a wake message lost without
+      // the client noticing (a cluster's subscriber moving to another node) costs at most that.
+      if (now - this.lastLook >= quietMs) this.lookEverywhere()
+      const free = concurrency - this.inFlight.size - this.reserved
       const ready = [...this.served.values()].filter((q) => q.isReady(now))
       if (free <= 0 || ready.length === 0) {
-        await this.waitForWork(free <= 0)
+        await this.waitForWork(free <= 0, quietMs)
         continue
       }
       const shares = shareSlots(free, ready.map((q) => q.inFlight), this.turn++)
-      const outcomes = await Promise.all(ready.map((q, i) => shares[i] > 0 ? this.claimFrom(q, shares[i]) : true))
-      if (outcomes.every(Boolean)) {
-        failures = 0
-      } else {
-        failures++
-        await sleep(Math.min(2000, 50 * 2 ** failures))
-      }
+      await Promise.all(ready.map((q, i) => shares[i] > 0 ? this.claimFrom(q, shares[i]) : undefined))
     }
   }
 
-  /** Claims up to `count` jobs of one queue and starts them; false when Redis did not answer. */
-  private async claimFrom (queue: Served, count: number): Promise<boolean> {
+  /** Claims up to `count` jobs of one queue and starts them; a failure backs off that queue only. */
+  private async claimFrom (queue: Served, count: number): Promise<void> {
     const news = queue.news
     this.reserved += count
     let claimed: ClaimResult
@@ -202,34 +197,38 @@ export class Worker {
       claimed = await queue.handle.jobs.claim(count, this.id, this.options.leaseMs)
     } catch (err) {
       this.options.logger.warn({ err, queue: queue.name }, 'claim failed; retrying')
-      return false
+      queue.failed(Date.now())
+      return
     } finally {
       this.reserved -= count
     }
     queue.claimed(claimed, count, news)
     this.startAll(queue, claimed)
-    return true
   }
 
   /**
-   * Waits until something may have changed: a slot frees, a queue has news, a known due time comes,
-   * or, with nothing heard for maxBlockMs, looks at every queue again (a message may have been lost).
+   * Waits until something may have changed: a slot frees, a queue has news, a known due time comes
+   * (or a queue's backoff ends), or the quiet period is over.
    */
-  private async waitForWork (forSlot: boolean): Promise<void> {
-    const maxBlockMs = this.options.maxBlockMs ?? 30_000
-    let next: number | null = null
-    for (const q of this.served.values()) if (q.wakeAt !== null && (next === null || q.wakeAt < next)) next = q.wakeAt
-    const untilNext = next === null ? maxBlockMs : Math.max(0, Math.min(maxBlockMs, next - Date.now()))
-    let timedOut = false
+  private async waitForWork (forSlot: boolean, quietMs: number): Promise<void> {
+    let next = this.lastLook + quietMs
+    if (!forSlot) {
+      for (const q of this.served.values()) {
+        const at = q.nextTime()
+        if (at !== null && at < next) next = at
+      }
+    }
+    // Timers may fire a little before Date.now() reaches `next`; a millisecond more keeps the
+    // loop from finding nothing due and waiting again for nothing.
+    const delay = Math.max(0, next - Date.now() + 1)
     await new Promise<void>((resolve) => {
-      const timer = forSlot ? null : setTimeout(() => { timedOut = true; resolve() }, untilNext)
+      const timer = setTimeout(resolve, delay)
       this.wakeUp = () => {
-        if (timer) clearTimeout(timer)
+        clearTimeout(timer)
         resolve()
       }
     })
     this.wakeUp = null
-    if (timedOut && (next === null || next - Date.now() > 0)) this.lookEverywhere()
   }
 
   private wake (): void {
@@ -249,6 +248,7 @@ export class Worker {
 
   /** Every queue may have work again (after a reconnection, or a long quiet). */
   private lookEverywhere (): void {
+    this.lastLook = Date.now()
     for (const q of this.served.values()) q.heard()
     if (this.options.serve === '*') {
       this.options.queues.names().then((names) => this.discover(names),
@@ -286,8 +286,12 @@ export class Worker {
     const interrupt = new Interrupt()
     if (this.graceOver) interrupt.interrupt(SHUTDOWN)
     const flight: InFlight = { queue, job, lease: job.lease as string, interrupt, done: Promise.resolve(), answered: false }
-    this.inFlight.set(flightKey(queue.name, job.job_id), flight)
-    queue.inFlight++
+    const key = flightKey(queue.name, job.job_id)
+    // The same job claimed again while an older attempt's outcome is still being written (its lease
+    // lapsed while Redis was away): the newer flight takes the entry, and the older one's finish()
+    // will not count it out.
+    if (!this.inFlight.has(key)) queue.inFlight++
+    this.inFlight.set(key, flight)
     flight.done = this.process(flight).catch((err: Error) => {
       // A bug, not an outcome: the lease lapses and the job is dispatched again.
       this.options.logger.error({ err, job_id: job.job_id, queue: queue.name }, 'job processing failed unexpectedly')
@@ -342,6 +346,15 @@ export class Worker {
     try {
       reply = await queue.handle.jobs.completeAndClaim(batch.map((c) => ({ jobId: c.flight.job.job_id, lease: c.flight.lease, result: c.result })),
         count, this.id, leaseMs)
+    } catch (err) {
+      // The script ran but too few replicas confirmed it: the jobs it claimed are this worker's
+      // all the same (a claim needs no acknowledgement), and the completions are written again.
+      const claimed = (err as { claimed?: ClaimResult }).claimed
+      if (claimed) {
+        if (count > 0) queue.claimed(claimed, count, news)
+        this.startAll(queue, claimed)
+      }
+      throw err
     } finally {
       this.reserved -= count
       this.releasing -= batch.length

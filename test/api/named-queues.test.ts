@@ -378,7 +378,7 @@ describe('named queues: the registry and the keys', () => {
     const app = await buildTestApp(t, redis.url)
     const d = app.defaultQueue.name
     assert.deepEqual((await app.inject({ url: '/queues' })).json(), {
-      queues: [{ name: d, queued: 0, processing: 0, scheduled: 0, failed: 0, completed: 0, cancelled: 0 }]
+      queues: [{ name: d, queued: 0, processing: 0, scheduled: 0, failed: 0, completed: 0, cancelled: 0, paused: false }]
     }, 'an API lists its default queue from its start, before any handler')
 
     const a = queueName('a')
@@ -399,7 +399,7 @@ describe('named queues: the registry and the keys', () => {
     // Another API with another default queue, on the same Redis: its queue is listed once it started.
     const other = await buildTestApp(t, redis.url)
     const o = other.defaultQueue.name
-    const zero = { queued: 0, processing: 0, scheduled: 0, failed: 0, completed: 0, cancelled: 0 }
+    const zero = { queued: 0, processing: 0, scheduled: 0, failed: 0, completed: 0, cancelled: 0, paused: false }
     const expected = [
       { name: d, ...zero },
       { name: a, queued: 3, processing: 1, scheduled: 1, failed: 1, completed: 1, cancelled: 1 },

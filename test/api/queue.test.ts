@@ -57,6 +57,7 @@ describe('GET /queue', () => {
       total_processed: 0,
       runtime_ms: { min: null, avg: null, max: null },
       oldest_queued_age_ms: null,
+      paused: false,
       uptime_seconds: 0
     })
   })

@@ -19,7 +19,8 @@ const batchRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: JobL
     const jobs = request.body.jobs.map((job, i) => toNewJob(job, limits, `body.jobs.${i}`))
     const queue = queueOf(request)
     const results = await queue.jobs.enqueueMany(jobs)
-    for (const { outcome } of results) app.metrics.enqueueOutcomes.inc({ queue: queue.name, outcome })
+    // A queue without the handler may be any name a caller makes up: not a label of its own.
+    for (const { outcome } of results) app.metrics.enqueueOutcomes.inc({ queue: outcome === 'no_handler' ? '' : queue.name, outcome })
     return {
       results: results.map(({ outcome, job }, i) => job === null
         ? { outcome, job_id: null, status: null, priority: null, position_in_queue: null, message: `task: no handler named ${jobs[i].task} is registered` }

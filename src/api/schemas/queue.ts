@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { ref } from './shared.js'
 import { JobSchema } from './job.js'
 import { queueExample } from './examples.js'
+import { QUEUE_NAME } from '../../queue/keys.js'
 
 const count = (description: string) => Type.Integer({ minimum: 0, description })
 const ms = Type.Union([Type.Integer(), Type.Null()])
@@ -31,7 +32,7 @@ export const QueueQuerySchema = Type.Object({
 }, { additionalProperties: false })
 
 export const QueueNameSchema = Type.String({
-  pattern: '^[A-Za-z0-9_.-]{1,64}$',
+  pattern: QUEUE_NAME.source,
   description: 'Name of a queue: 1-64 of A-Z a-z 0-9 _ . -'
 })
 
