@@ -238,6 +238,41 @@ describe('jobq client commands (built binary against a real API)', () => {
       assert.equal(badSub.status, 2)
       assert.match(badSub.stderr, /unknown command "jobq handlers delete"/)
     })
+
+    it('should send --header values, show them only masked, keep them when left out and remove them with --header \'\'', async (t) => {
+      const api = await startApi(t)
+      const secret = 's3cr3t-value'
+      const added = await jobq(['handlers', 'add', 'billing.charge', 'http://127.0.0.1:9/hook',
+        '--header', `Authorization: Bearer ${secret}\nx-tenant:acme`], api.env)
+      assert.equal(added.status, 0, added.stderr)
+      assert.match(added.stdout, /^headers +authorization: \*{4}alue, x-tenant: \*{4}$/m)
+      const stored = await api.app.handlerStore.get('billing.charge')
+      assert.deepEqual(stored?.headers, { authorization: `Bearer ${secret}`, 'x-tenant': 'acme' })
+
+      const list = await jobq(['handlers', 'list'], api.env)
+      assert.match(list.stdout, /^NAME\s+URL\s+TIMEOUT_MS\s+MAX_ATTEMPTS\s+BACKOFF_MS\s+UPDATED_AT\s+HEADERS$/m)
+      assert.match(list.stdout, /authorization: \*{4}alue, x-tenant: \*{4}$/m)
+      const listJson = await jobq(['handlers', 'list', '--json'], api.env)
+      assert.deepEqual(JSON.parse(listJson.stdout).handlers[0].headers, { authorization: '****alue', 'x-tenant': '****' })
+      for (const run of [added, list, listJson]) assert.ok(!(run.stdout + run.stderr).includes(secret), run.stdout)
+
+      const kept = await jobq(['handlers', 'add', 'billing.charge', 'http://127.0.0.1:9/other', '--json'], api.env)
+      assert.deepEqual(JSON.parse(kept.stdout).headers, { authorization: '****alue', 'x-tenant': '****' })
+      const one = await jobq(['handlers', 'add', 'billing.charge', 'http://127.0.0.1:9/other', '--header', 'x-api-key: k-0123456789abcdef'], api.env)
+      assert.match(one.stdout, /^headers +x-api-key: \*{4}cdef$/m)
+      const removed = await jobq(['handlers', 'add', 'billing.charge', 'http://127.0.0.1:9/other', '--header', ''], api.env)
+      assert.equal(removed.status, 0, removed.stderr)
+      assert.match(removed.stdout, /^headers +-$/m)
+      assert.deepEqual((await api.app.handlerStore.get('billing.charge'))?.headers, {})
+
+      const reserved = await jobq(['handlers', 'add', 'billing.charge', 'http://127.0.0.1:9/', '--header', `webhook-id: ${secret}`], api.env)
+      assert.equal(reserved.status, 2)
+      assert.match(reserved.stderr, /body\.headers\.webhook-id: JobQ sets this header itself/)
+      const malformed = await jobq(['handlers', 'add', 'billing.charge', 'http://127.0.0.1:9/', '--header', secret], api.env)
+      assert.equal(malformed.status, 2)
+      assert.match(malformed.stderr, /--header: each header is NAME: VALUE/)
+      for (const run of [reserved, malformed]) assert.ok(!run.stderr.includes(secret), run.stderr)
+    })
   })
 
   describe('jobs', () => {

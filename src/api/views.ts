@@ -1,5 +1,5 @@
 import type { JobRecord } from '../queue/job.js'
-import type { Handler } from '../queue/handler-store.js'
+import type { CallbackHeaders, Handler } from '../queue/handler-store.js'
 import type { JobView } from './schemas/job.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -33,7 +33,20 @@ export function toJobView (job: JobRecord, caller?: CallerJson): JobView {
   }
 }
 
-/** A handler without its secrets, which are shown once, when it is created. */
+/**
+ * A callback header's value as the API shows it: `****` and its last 4 characters, or only `****`
+ * when it is shorter than 12, so that most of it, and all of a short one, stays unknown.
+ */
+export function maskHeaderValue (value: string): string {
+  return value.length < 12 ? '****' : '****' + value.slice(-4)
+}
+
+/** By name: Redis's cjson writes them in no particular order. */
+function maskHeaders (headers: CallbackHeaders): CallbackHeaders {
+  return Object.fromEntries(Object.keys(headers).sort().map((name) => [name, maskHeaderValue(headers[name])]))
+}
+
+/** A handler without its secrets, which are shown once, when it is created, and with its header values masked. */
 export function toHandlerView (handler: Handler) {
   return {
     name: handler.name,
@@ -41,6 +54,7 @@ export function toHandlerView (handler: Handler) {
     timeout_ms: handler.timeout_ms,
     max_attempts: handler.max_attempts,
     backoff_ms: handler.backoff_ms,
+    headers: maskHeaders(handler.headers),
     created_at: new Date(handler.created_at).toISOString(),
     updated_at: new Date(handler.updated_at).toISOString()
   }

@@ -1,16 +1,39 @@
 import type { components } from '../client/index.js'
 import { parseInteger } from './args.js'
 import { route, type Context } from './context.js'
-import { EXIT } from './exit-codes.js'
+import { EXIT, UsageError } from './exit-codes.js'
 import { print } from './jobs.js'
 import { QUEUE_OPTION, type CommandSpec } from './spec.js'
 import { cell, fields, table } from './table.js'
 
 type HandlerSettings = components['schemas']['HandlerSettings']
 type CreatedHandler = components['schemas']['CreatedHandler']
+type Handler = components['schemas']['Handler']
 
 const NAME = { name: 'name', description: 'The handler\'s name: the task that jobs name, e.g. email.send.' }
 const ADMIN = 'Needs an admin key (one of JOBQ_ADMIN_KEYS) when the API has keys.'
+
+/**
+ * --header 'NAME: VALUE': one header, or several on lines of their own (a value never holds a line
+ * break); '' gives none, removing the stored ones. The message never quotes a value: it is a secret.
+ */
+export function parseHeaderOption (raw: string): Record<string, string> {
+  const entries: Array<[string, string]> = []
+  for (const line of raw.split(/\r?\n/)) {
+    if (line.trim() === '') continue
+    const colon = line.indexOf(':')
+    const name = line.slice(0, colon).trim()
+    if (colon < 0 || name === '') throw new UsageError('--header: each header is NAME: VALUE, like --header \'x-api-key: ...\'')
+    if (entries.some(([seen]) => seen.toLowerCase() === name.toLowerCase())) throw new UsageError(`--header: ${name} is given twice`)
+    entries.push([name, line.slice(colon + 1).trim()])
+  }
+  return Object.fromEntries(entries)
+}
+
+/** The callback headers as the API shows them, values masked: `authorization: ****alue, x-tenant: ****`; null for none. */
+const headerList = (h: Handler) => Object.keys(h.headers).length === 0
+  ? null
+  : Object.entries(h.headers).map(([name, masked]) => `${name}: ${masked}`).join(', ')
 
 /** " in queue emails" with --queue emails, for messages; nothing for the default queue. */
 const inQueue = (ctx: Context) => ctx.queue === undefined ? '' : ` in queue ${ctx.queue}`
@@ -20,7 +43,12 @@ export const handlersAdd: CommandSpec = {
   summary: 'Register a handler, or replace one of that name: the URL the worker POSTs its jobs to.',
   details: [
     'On creation the answer carries the handler\'s signing secret (whsec_...): it is printed this once and never again, so keep it where the handler can verify signatures with it. ' +
-    'Replacing a handler keeps its secret; settings left out take their defaults. ' + ADMIN,
+    'Replacing a handler keeps its secret; settings left out take their defaults, except the headers, which stay unless --header is given. ' + ADMIN,
+    '--header \'NAME: VALUE\' adds a header to every callback of the handler, for a service that wants its own credential ' +
+    '(authorization, x-api-key) or a routing header; for several, put one per line in the one option ' +
+    '(--header $\'x-tenant: acme\\nx-api-key: ...\'), and --header \'\' removes them all. The values are secrets: the API and ' +
+    'this command only ever show them masked (****alue). Typed out, a value stays in the shell\'s history: pass it from a ' +
+    'variable instead (--header "x-api-key: $API_KEY").',
     'With --queue, the handler is registered in that queue, which comes into being with its first handler.'
   ],
   args: [NAME, { name: 'url', description: 'http:// or https:// URL the worker POSTs each job to.' }],
@@ -28,6 +56,7 @@ export const handlersAdd: CommandSpec = {
     { flag: '--timeout-ms', value: 'N', description: 'How long one attempt may take; default 30000.' },
     { flag: '--max-attempts', value: 'N', description: 'Attempts before the job fails for good; default 5.' },
     { flag: '--backoff-ms', value: 'N', description: 'First retry delay, doubled each attempt with jitter; default 1000.' },
+    { flag: '--header', value: '\'NAME: VALUE\'', description: 'Header(s) sent with every callback, one per line; \'\' removes them. Left out, the stored ones stay.' },
     QUEUE_OPTION
   ],
   async run (ctx, { args: [name, url], options }) {
@@ -36,6 +65,8 @@ export const handlersAdd: CommandSpec = {
       const raw = options.get(flag)
       if (typeof raw === 'string') body[key] = parseInteger(flag, raw, 0, Number.MAX_SAFE_INTEGER)
     }
+    const header = options.get('--header')
+    if (typeof header === 'string') body.headers = parseHeaderOption(header)
     const { queue } = ctx
     const { data, status } = await ctx.call(`PUT ${route(ctx, `/handlers/${name}`)}`, (init) => queue === undefined
       ? ctx.api.PUT('/handlers/{name}', { params: { path: { name } }, body, ...init })
@@ -48,7 +79,7 @@ export const handlersAdd: CommandSpec = {
     }
     ctx.stdout.write(`${status === 201 ? 'registered' : 'replaced'} handler ${cell(name)}${inQueue(ctx)}\n` + fields([
       ['name', data.name], ['url', data.url], ['timeout_ms', data.timeout_ms], ['max_attempts', data.max_attempts],
-      ['backoff_ms', data.backoff_ms], ['created_at', data.created_at], ['updated_at', data.updated_at]
+      ['backoff_ms', data.backoff_ms], ['headers', headerList(data)], ['created_at', data.created_at], ['updated_at', data.updated_at]
     ]))
     ctx.stdout.write(secret
       ? `\nsigning secret: ${secret}\nThis secret is shown only this once: keep it now; the API never shows it again.\n`
@@ -67,11 +98,14 @@ export const handlersList: CommandSpec = {
     const { data } = await ctx.call(`GET ${route(ctx, '/handlers')}`, (init) => queue === undefined
       ? ctx.api.GET('/handlers', init)
       : ctx.api.GET('/queues/{queue}/handlers', { params: { path: { queue } }, ...init }))
+    // A HEADERS column only when some handler has callback headers, their values masked.
+    const withHeaders = data.handlers.some((h) => Object.keys(h.headers).length > 0)
     print(ctx, data, () => data.handlers.length === 0
       ? `no handlers are registered${inQueue(ctx)} (jobq handlers add <name> <url>${queue === undefined ? '' : ` --queue ${queue}`})\n`
-      : table(['NAME', 'URL', 'TIMEOUT_MS', 'MAX_ATTEMPTS', 'BACKOFF_MS', 'UPDATED_AT'],
-        data.handlers.map((h) => [h.name, h.url, String(h.timeout_ms), String(h.max_attempts), String(h.backoff_ms), h.updated_at]),
-        ['left', 'left', 'right', 'right', 'right', 'left']))
+      : table(['NAME', 'URL', 'TIMEOUT_MS', 'MAX_ATTEMPTS', 'BACKOFF_MS', 'UPDATED_AT', ...(withHeaders ? ['HEADERS'] : [])],
+        data.handlers.map((h) => [h.name, h.url, String(h.timeout_ms), String(h.max_attempts), String(h.backoff_ms), h.updated_at,
+          ...(withHeaders ? [headerList(h) ?? '-'] : [])]),
+        ['left', 'left', 'right', 'right', 'right', 'left', 'left']))
   }
 }
 

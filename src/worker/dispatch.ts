@@ -69,12 +69,17 @@ export function callbackOrigin (queue: string, defaultQueue: string): CallbackOr
   return { queue, idPrefix: queue === defaultQueue ? '' : queue + ':' }
 }
 
-/** Headers of one attempt: Standard Webhooks signature plus plain jobq-* headers. */
+/**
+ * Headers of one attempt: the handler's configured ones (`configured`), then Standard Webhooks
+ * signature plus plain jobq-* headers, which win over any of the same name (the API refuses those
+ * names anyway). The signature covers the id, timestamp and body, not the configured headers.
+ */
 export function callbackHeaders (job: JobRecord, secrets: string[], body: string, userAgent: string, nowMs = Date.now(),
-  origin?: CallbackOrigin): Record<string, string> {
+  origin?: CallbackOrigin, configured?: Record<string, string>): Record<string, string> {
   const timestamp = Math.floor(nowMs / 1000)
   const webhookId = origin ? origin.idPrefix + job.job_id : job.job_id
   return {
+    ...configured,
     'content-type': 'application/json',
     'user-agent': userAgent,
     'webhook-id': webhookId,
@@ -103,7 +108,7 @@ export function dispatchJob (job: JobRecord, handler: Handler, secrets: string[]
       origin,
       path,
       method: 'POST',
-      headers: callbackHeaders(job, secrets, body, options.userAgent, Date.now(), options.origin),
+      headers: callbackHeaders(job, secrets, body, options.userAgent, Date.now(), options.origin, handler.headers),
       body,
       headersTimeout: handler.timeout_ms,
       bodyTimeout: handler.timeout_ms

@@ -27,6 +27,7 @@ describe('handlers', () => {
       timeout_ms: 30_000,
       max_attempts: 5,
       backoff_ms: 1000,
+      headers: {},
       secret: undefined,
       created_at: undefined,
       updated_at: undefined
@@ -66,7 +67,7 @@ describe('handlers', () => {
 
     const one = await app.inject({ url: '/handlers/mid.dle' })
     assert.equal(one.statusCode, 200)
-    assert.deepEqual(Object.keys(one.json()).sort(), ['backoff_ms', 'created_at', 'max_attempts', 'name', 'timeout_ms', 'updated_at', 'url'])
+    assert.deepEqual(Object.keys(one.json()).sort(), ['backoff_ms', 'created_at', 'headers', 'max_attempts', 'name', 'timeout_ms', 'updated_at', 'url'])
     assert.equal(one.json().url, 'http://127.0.0.1:9/mid.dle')
     assert.ok(!/secret|whsec_/.test(one.body))
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { HandlerHostNotAllowedError, HandlerNotFoundError, InvalidHandlerUrlError } from '../../queue/errors.js'
 import type { HandlerHosts } from '../../queue/handler-hosts.js'
+import { normalizeCallbackHeaders } from '../../queue/handler-store.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerParamsSchema, HandlerSchema } from '../schemas/handler.js'
 import { adminErrorResponses, bodyErrorResponses, ErrorSchema, ref } from '../schemas/shared.js'
 import { toHandlerView } from '../views.js'
@@ -18,10 +19,16 @@ const handlerRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { hosts: Han
       tags: ['handlers'],
       operationId: 'putHandler',
       summary: 'Register or replace a handler',
-      description: 'Settings left out take their defaults. On creation (201) the answer carries the signing secret, shown only then.',
+      description: 'Settings left out take their defaults, except headers: left out, the stored ones stay ({} removes them). ' +
+        'On creation (201) the answer carries the signing secret, shown only then. Header values are never shown again, only masked.',
       params: HandlerParamsSchema,
       body: ref(HandlerBodySchema),
       response: { 201: ref(CreatedHandlerSchema), 200: ref(HandlerSchema), ...adminErrorResponses, ...bodyErrorResponses }
+    },
+    // Before the schema, whose messages for a bad header would be a bare regular expression.
+    preValidation: async (request) => {
+      const headers = (request.body as { headers?: unknown } | undefined)?.headers
+      if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) normalizeCallbackHeaders(headers as Record<string, unknown>)
     }
   }, async (request, reply) => {
     // The schema's `uri` format takes URLs the worker's WHATWG parser refuses (`http://`, port 99999)
@@ -47,7 +54,9 @@ const handlerRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { hosts: Han
       }, { additionalProperties: false }),
       response: { 200: ref(CreatedHandlerSchema), 404: ref(ErrorSchema), ...adminErrorResponses, ...bodyErrorResponses }
     },
-    // The body is optional: `curl -X POST .../rotate-secret` takes the default grace.
+    // The body is optional: `curl -X POST .../rotate-secret` takes the default grace. bodyOptional
+    // says so in the OpenAPI document (requestBody.required: false).
+    config: { bodyOptional: true },
     preValidation: async (request) => { request.body ??= {} }
   }, async (request) => {
     const handler = await queueOf(request).handlers.rotateSecret(request.params.name, request.body.grace_ms ?? DAY)

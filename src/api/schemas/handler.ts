@@ -1,6 +1,9 @@
 import { Type } from 'typebox'
 import { TaskNameSchema } from './job.js'
 import { handlerExample, handlerSettingsExample, secretExample } from './examples.js'
+import {
+  HEADER_NAME_PATTERN, HEADER_VALUE_PATTERN, MAX_CALLBACK_HEADER_NAME, MAX_CALLBACK_HEADER_VALUE, MAX_CALLBACK_HEADERS
+} from '../../queue/handler-store.js'
 
 const settings = {
   url: Type.String({ format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2048, description: 'http:// or https:// URL the worker POSTs each job to' }),
@@ -9,25 +12,47 @@ const settings = {
   backoff_ms: Type.Integer({ minimum: 0, maximum: 86_400_000, description: 'First retry delay, doubled each attempt with jitter; default 1000' })
 }
 
+const headersExample = { authorization: 'Bearer 7Fq2xLr9wK3mT8', 'x-tenant': 'acme' }
+const maskedExample = { authorization: '****3mT8', 'x-tenant': '****' }
+
+const headerNames = { pattern: HEADER_NAME_PATTERN, maxLength: MAX_CALLBACK_HEADER_NAME }
+
+const HeadersSchema = Type.Record(Type.String(), Type.String({ maxLength: MAX_CALLBACK_HEADER_VALUE, pattern: HEADER_VALUE_PATTERN }), {
+  maxProperties: MAX_CALLBACK_HEADERS,
+  propertyNames: headerNames,
+  description: `Headers sent with every callback, e.g. {"authorization": "Bearer ..."}: at most ${MAX_CALLBACK_HEADERS}, ` +
+    `values up to ${MAX_CALLBACK_HEADER_VALUE} characters of visible ASCII or Latin-1, spaces and tabs. Names are case-insensitive ` +
+    '(stored lower-cased); content-type, content-length, content-encoding, host, user-agent, webhook-*, jobq-* ' +
+    '(set by JobQ) and hop-by-hop headers (connection, keep-alive, transfer-encoding, upgrade, te, trailer, expect, proxy-*) ' +
+    'are refused. Values are secrets: they are never shown again, only masked. Left out, the stored headers stay; {} removes them.'
+})
+
 export const HandlerBodySchema = Type.Object({
   url: settings.url,
   timeout_ms: Type.Optional(settings.timeout_ms),
   max_attempts: Type.Optional(settings.max_attempts),
-  backoff_ms: Type.Optional(settings.backoff_ms)
-}, { $id: 'HandlerSettings', additionalProperties: false, examples: [handlerSettingsExample] })
+  backoff_ms: Type.Optional(settings.backoff_ms),
+  headers: Type.Optional(HeadersSchema)
+}, { $id: 'HandlerSettings', additionalProperties: false, examples: [{ ...handlerSettingsExample, headers: headersExample }] })
 
 const handlerProperties = {
   name: TaskNameSchema,
   ...settings,
+  headers: Type.Record(Type.String(), Type.String(), {
+    propertyNames: headerNames,
+    description: 'The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12'
+  }),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' })
 }
 
-export const HandlerSchema = Type.Object(handlerProperties, { $id: 'Handler', additionalProperties: false, examples: [handlerExample] })
+const maskedHandlerExample = { ...handlerExample, headers: maskedExample }
+
+export const HandlerSchema = Type.Object(handlerProperties, { $id: 'Handler', additionalProperties: false, examples: [maskedHandlerExample] })
 
 export const CreatedHandlerSchema = Type.Object({
   ...handlerProperties,
   secret: Type.String({ description: 'Standard Webhooks signing secret (whsec_...). Shown only in this answer: keep it.' })
-}, { $id: 'CreatedHandler', additionalProperties: false, examples: [{ ...handlerExample, secret: secretExample }] })
+}, { $id: 'CreatedHandler', additionalProperties: false, examples: [{ ...maskedHandlerExample, secret: secretExample }] })
 
 export const HandlerParamsSchema = Type.Object({ name: TaskNameSchema })
