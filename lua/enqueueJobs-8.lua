@@ -38,6 +38,7 @@ local created = 0
 local wasEmpty = rcall('ZCARD', queuedKey) == 0
 local firstDue = tonumber(rcall('ZRANGE', scheduledKey, 0, 0, 'WITHSCORES')[2])
 local wake = false
+local wrote = false
 
 -- Makes a delayed job due at `due` (now or earlier: queued at its place), keeping an earlier due
 -- time. A retry keeps its backoff: a handler that asked for time (429, Retry-After) gets it.
@@ -84,7 +85,10 @@ for i = 0, count - 1 do
       if job[STATUS] == 'queued' then rcall('ZADD', queuedKey, queueScore(job), key) end
       code, changed = 2, true
     end
-    if changed then saveJob(jobsKey, key, job) end
+    if changed then
+      saveJob(jobsKey, key, job)
+      wrote = true
+    end
   else
     local seq = rcall('INCR', seqKey)
     key = base62(seq, 1)
@@ -120,5 +124,11 @@ if created > 0 then
   -- Marks the data even when its keys were deleted under a running API (a flush), so that the
   -- next process to start finds it marked.
   if mark == nil then rcall('SET', formatKey, DATA_FORMAT) end
+elseif mark ~= nil and not wrote then
+  -- A batch that changed nothing (every item exists) still writes once: WAIT (JOBQ_WAIT_REPLICAS)
+  -- counts a connection's own writes only, and the job these answers name may have been written
+  -- through another connection and not be on a replica yet. Rewriting the mark makes this
+  -- connection's WAIT cover everything the master had written by now.
+  rcall('SET', formatKey, DATA_FORMAT)
 end
 return reply

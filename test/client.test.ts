@@ -83,7 +83,7 @@ describe('generated client', () => {
     const list = await client.GET('/queues')
     const lists: QueueList | undefined = list.data
     const emails: QueueSummary | undefined = lists?.queues.find((q) => q.name === queue)
-    assert.deepEqual(emails, { name: queue, queued: 1, processing: 0, scheduled: 0, failed: 0, completed: 0, cancelled: 0 })
+    assert.deepEqual(emails, { name: queue, queued: 1, processing: 0, scheduled: 0, failed: 0, completed: 0, cancelled: 0, paused: false })
 
     const badName = await client.GET('/queues/{queue}', { params: { path: { queue: 'no such queue' } } })
     assert.equal(badName.response.status, 400)

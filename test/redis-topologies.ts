@@ -172,10 +172,14 @@ async function slotsOf (node: RedisNode): Promise<Array<[number, number]>> {
 
 /** Every master has a replica: a node left an empty master is told to replicate one without. */
 async function ensureReplicas (nodes: RedisNode[], masters: number): Promise<void> {
-  await waitFor('every node to know the whole cluster', async () => {
-    for (const node of nodes) if ((await clusterNodes(node)).length < nodes.length) return false
-    return true
-  }, 10_000, 50)
+  // Right after --cluster create a node's view can be stale: wait until every node tells the same
+  // roles (which masters hold slots, which nodes replicate whom) before judging any of them.
+  const roles = (view: NodeView[]) => view.map((n) =>
+    `${n.port}:${n.flags.includes('slave') ? `replica of ${n.masterId}` : n.slots.length > 0 ? 'master' : 'empty'}`).sort().join(',')
+  await waitFor('every node to agree on the whole cluster', async () => {
+    const views = await Promise.all(nodes.map(clusterNodes))
+    return views.every((v) => v.length === nodes.length && roles(v) === roles(views[0]))
+  }, 15_000, 100)
   const view = await clusterNodes(nodes[0])
   const withSlots = view.filter((n) => n.slots.length > 0)
   const replicated = new Set(view.filter((n) => n.flags.includes('slave')).map((n) => n.masterId))

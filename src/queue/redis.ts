@@ -34,6 +34,8 @@ export function createRedisFor (target: RedisTarget, options: RedisClientOptions
       ...connectionOptions(url, options),
       sentinels: hosts(target.redisSentinels),
       name: target.redisSentinelMaster,
+      // rediss:// is TLS to the master the sentinels name, as to a single server.
+      enableTLSForSentinelMode: url.protocol === 'rediss:',
       db: Number(url.pathname.slice(1) || 0),
       // Measured here: without it a failover lost most writes in flight, because the client kept
       // writing to the old master until its connection broke. The detector subscribes to the
