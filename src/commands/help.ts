@@ -12,6 +12,7 @@ export function mainHelp (): string {
     '',
     'Server commands (their settings are at the end):',
     ...Object.entries(SERVER_COMMANDS).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
+    `  ${'doctor'.padEnd(width)}  Check Redis (address, version, persistence), each queue's data format and whether handlers answer.`,
     '',
     'Client commands, against a running API (jobq <command> --help for arguments and options):',
     ...CLIENT_COMMANDS.map((c, i) => `  ${clientNames[i].padEnd(width)}  ${c.summary}`),

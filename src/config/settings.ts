@@ -16,8 +16,11 @@ export interface Setting {
   type: SettingType
   default: string | number | boolean
   description: string
-  /** The processes that read it; 'client' is the `jobq` client commands (enqueue, status, queue, ...). */
-  for: Array<'api' | 'worker' | 'client'>
+  /**
+   * The processes that read it; 'client' is the `jobq` client commands (enqueue, status, queue, ...),
+   * 'start' the `jobq start` process itself (not the API and worker it runs).
+   */
+  for: Array<'api' | 'worker' | 'client' | 'start'>
   /** Never echoed in errors or help (keys, passwords). */
   secret?: boolean
 }
@@ -32,12 +35,13 @@ export const SETTINGS = [
   { env: 'REDIS_SENTINELS', key: 'redisSentinels', type: { kind: 'list', pattern: /^[A-Za-z0-9.:[\]-]+:\d{1,5}$/, hint: 'host:port' }, default: '', for: both, description: 'Sentinels (host:port,host:port) of the master REDIS_SENTINEL_MASTER: run on it and follow its failovers; user, password, TLS and db come from REDIS_URL.' },
   { env: 'REDIS_SENTINEL_MASTER', key: 'redisSentinelMaster', type: { kind: 'string', pattern: /^[\x21-\x7e]{1,128}$/, hint: 'a master name as the sentinels know it' }, default: 'mymaster', for: both, description: 'Name of the master the sentinels watch (with REDIS_SENTINELS).' },
   { env: 'JOBQ_WAIT_REPLICAS', key: 'waitReplicas', type: int(0, 16), default: 0, for: both, description: 'Acknowledge a write (an enqueue, a change, a worker\'s recorded outcome) only once this many replicas have it (Redis WAIT); else 503. Replication is asynchronous: without it a failover can drop acknowledged jobs.' },
-  { env: 'JOBQ_WAIT_TIMEOUT_MS', key: 'waitTimeoutMs', type: int(1, 60_000), default: 1000, for: both, description: 'How long a write waits for JOBQ_WAIT_REPLICAS replicas before the API answers 503 (the write may have taken effect; repeating it is safe).' },
+  { env: 'JOBQ_WAIT_TIMEOUT_MS', key: 'waitTimeoutMs', type: int(1, 2500), default: 1000, for: both, description: 'How long a write waits for JOBQ_WAIT_REPLICAS replicas before the API answers 503 (the write may have taken effect; repeating it is safe); below the 3 s command timeout.' },
   { env: 'JOBQ_QUEUE', key: 'queue', type: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, hint: '1-64 of A-Z a-z 0-9 _ . -' }, default: 'default', for: both, description: 'The default queue: the one the routes without /queues/{queue} serve, and the one a worker serves without JOBQ_QUEUES. Each queue keeps its keys under jobq:{<name>}:*, one Redis Cluster slot.' },
   { env: 'JOBQ_QUEUES', key: 'queues', type: { kind: 'list', pattern: /^([A-Za-z0-9_.-]{1,64}|\*)$/, hint: 'a queue name (1-64 of A-Z a-z 0-9 _ . -) or *' }, default: '', for: ['worker'], description: 'Comma-separated queues a worker serves with one pool of slots, shared fairly; * serves every queue, including queues made later. Empty: JOBQ_QUEUE alone.' },
   { env: 'HOST', key: 'host', type: { kind: 'string' }, default: '127.0.0.1', for: both, description: 'Address the API (and a worker\'s metrics endpoint) listens on.' },
   { env: 'PORT', key: 'port', type: int(0, 65535), default: 3000, for: ['api'], description: 'Port the API listens on.' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', for: both, description: 'Least severe log level written.' },
+  { env: 'LOG_FORMAT', key: 'logFormat', type: { kind: 'enum', values: ['auto', 'pretty', 'json'] }, default: 'auto', for: both, description: 'pretty: one readable line per event, for a person; json: one JSON object per line, for a log collector; auto: pretty when stdout is a terminal, else json.' },
   { env: 'JOBQ_API_KEYS', key: 'apiKeys', type: { kind: 'list', pattern: /^[\x21-\x7e]{16,256}$/, hint: '16-256 printable ASCII characters' }, default: '', secret: true, for: ['api'], description: 'Comma-separated bearer keys that may use the job and queue routes.' },
   { env: 'JOBQ_ADMIN_KEYS', key: 'adminKeys', type: { kind: 'list', pattern: /^[\x21-\x7e]{16,256}$/, hint: '16-256 printable ASCII characters' }, default: '', secret: true, for: ['api'], description: 'Comma-separated bearer keys that may also manage handlers.' },
   { env: 'JOBQ_KEYS_FILE', key: 'keysFile', type: { kind: 'string' }, default: '', for: ['api'], description: 'JSON file of bearer keys limited to some queues, each stored as its SHA-256 (see Security); read at start and again on SIGHUP.' },
@@ -61,7 +65,9 @@ export const SETTINGS = [
   { env: 'JOBQ_METRICS_PORT', key: 'metricsPort', type: int(0, 65535), default: 0, for: ['worker'], description: 'Port of a worker\'s Prometheus /metrics (0: none). With --processes N, process i serves on this port + i - 1.' },
   { env: 'JOBQ_LEASE_MS', key: 'leaseMs', type: int(1000, DAY), default: 30_000, for: both, description: 'Lease on a claimed job; renewed while its callback runs, taken back when it lapses.' },
   { env: 'JOBQ_SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: int(0, DAY), default: 10_000, for: ['worker'], description: 'On SIGTERM, how long in-flight callbacks may finish before their jobs are put back.' },
-  { env: 'JOBQ_RESULT_LIMIT', key: 'resultLimit', type: int(0, 16 * 1024 * 1024), default: 65_536, for: ['worker'], description: 'Largest handler response body kept as a job\'s result, in bytes.' }
+  { env: 'JOBQ_RESULT_LIMIT', key: 'resultLimit', type: int(0, 16 * 1024 * 1024), default: 65_536, for: ['worker'], description: 'Largest handler response body kept as a job\'s result, in bytes.' },
+  { env: 'JOBQ_REDIS_SERVER', key: 'redisServer', type: { kind: 'bool' }, default: false, for: ['start'], description: 'jobq start only (npm start sets it): when nothing answers at a loopback REDIS_URL and redis-server is on the PATH, run a private one for this run, listening on loopback only, with its append-only file in JOBQ_REDIS_SERVER_DIR, and stop it on exit.' },
+  { env: 'JOBQ_REDIS_SERVER_DIR', key: 'redisServerDir', type: { kind: 'string' }, default: '.jobq/redis', for: ['start'], description: 'Where the private redis-server of JOBQ_REDIS_SERVER keeps its data and append-only file (relative to the working directory).' }
 ] as const satisfies readonly Setting[]
 
 /**

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
-import pino from 'pino'
 import type { Config } from '../config/config.js'
-import { loggerOptions } from '../config/logger.js'
+import { createLogger } from '../config/logger.js'
 import { createRedisFor } from '../queue/redis.js'
+import { RedisHealth } from '../queue/redis-health.js'
 import { queuesFromConfig } from '../queue/queues.js'
 import { Worker } from './worker.js'
 import { HandlerHosts } from '../queue/handler-hosts.js'
@@ -26,9 +26,14 @@ export function servedQueues (config: Config): string[] | '*' {
 }
 
 async function runWorker (config: Config): Promise<void> {
-  const logger = pino(loggerOptions(config, 'worker'))
+  // One report per outage for the process, however many of its calls fail: while Redis is known to
+  // be unreachable, a warning caused by it (a claim, a heartbeat, an outcome retried) is written
+  // once, without a stack, and its repeats at debug.
+  const health = new RedisHealth(config)
+  const logger = createLogger(config, 'worker', health)
   const redis = createRedisFor(config)
   const subscriber = createRedisFor(config, { subscriber: true })
+  health.watch(redis, logger).watch(subscriber, logger)
   const metrics = createWorkerMetrics()
   const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
   const serve = servedQueues(config)
@@ -72,7 +77,7 @@ async function runWorker (config: Config): Promise<void> {
 
   // Signals are handled before connecting, so a stop during start-up is graceful too.
   await redis.connect().catch((err: Error) =>
-    logger.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
+    logger[health.expected(err) ? 'debug' : 'warn']({ err }, 'Redis is not reachable yet; retrying in the background'))
   // Nothing is claimed from a queue written in another data format: the worker waits for Redis to
   // answer the check, and exits on a named queue it cannot read ('*' skips such a queue instead).
   const named = serve === '*' ? [] : serve
@@ -90,7 +95,7 @@ async function runWorker (config: Config): Promise<void> {
           logger.fatal({ err }, 'refusing the queue')
           process.exit(1)
         }
-        logger.warn({ err }, 'could not check the queue\'s data format yet; trying again')
+        logger[health.expected(err) ? 'debug' : 'warn']({ err }, 'could not check the queue\'s data format yet; trying again')
         await sleep(Math.min(2000, 100 * 2 ** attempt))
       }
     }

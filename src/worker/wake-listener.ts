@@ -34,10 +34,13 @@ export class WakeListener {
     redis.on('ready', () => { this.subscribe() })
   }
 
-  /** Connects and subscribes; a Redis that is away is retried in the background. */
+  /**
+   * Connects and subscribes; a Redis that is away is retried in the background (and reported by
+   * the process's RedisHealth, which watches this connection too).
+   */
   async start (): Promise<void> {
     await this.options.redis.connect().catch((err: Error) =>
-      this.options.logger.warn({ err }, 'Redis is not reachable yet; retrying in the background'))
+      this.options.logger.debug({ err }, 'Redis is not reachable yet for wake messages; retrying in the background'))
   }
 
   close (): void {

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/config.js'
 import { createRedisFor } from '../../queue/redis.js'
+import { RedisHealth } from '../../queue/redis-health.js'
 import type { JobQueue } from '../../queue/job-queue.js'
 import type { HandlerStore } from '../../queue/handler-store.js'
 import { queuesFromConfig, type QueueHandle, type Queues } from '../../queue/queues.js'
@@ -31,6 +32,8 @@ export interface QueuePluginOptions {
 
 async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePluginOptions): Promise<void> {
   const redis = createRedisFor(config)
+  // Says once that Redis cannot be reached, and how to fix it; the retries below then log at debug.
+  const health = new RedisHealth(config).watch(redis, app.log)
   const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
   const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
   const defaultQueue = queues.get(config.queue)
@@ -43,7 +46,7 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePlug
   // Connect before the server listens, so a healthy Redis never sees a 503 at start; a Redis that is
   // away fails this within connectTimeout and the API starts anyway, answering 503 until it returns.
   const connected = await redis.connect().then(() => true, (err: Error) => {
-    app.log.warn({ err }, 'Redis is not reachable yet; retrying in the background')
+    app.log[health.expected(err) ? 'debug' : 'warn']({ err }, 'Redis is not reachable yet; retrying in the background')
     return false
   })
   // A queue written in another data format is refused before any route can misread it: at start
@@ -58,7 +61,7 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePlug
       formatChecked = true
     } catch (err) {
       if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') throw err
-      app.log.warn({ err }, 'could not check the queue\'s data format yet; trying again')
+      app.log[health.expected(err) ? 'debug' : 'warn']({ err }, 'could not check the queue\'s data format yet; trying again')
     }
   }
   if (connected) {
@@ -82,14 +85,24 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePlug
   // Lapsed leases and due retries are normally handled by workers as they claim; the API does it
   // too, for every queue, so a queue whose workers all died still recovers, and expired history is trimmed.
   const interval = Math.min(5000, Math.floor(config.leaseMs / 2))
+  let sweeping = false
   const housekeeping = async () => {
     for (const name of await queues.names()) {
-      const { recovered } = await queues.get(name).jobs.housekeeping('api')
-      if (recovered > 0) metrics.leaseExpiries.inc(recovered)
+      // One queue that fails (its slot failing over) does not hold up the others.
+      try {
+        const { recovered } = await queues.get(name).jobs.housekeeping('api')
+        if (recovered > 0) metrics.leaseExpiries.inc(recovered)
+      } catch (err) {
+        app.log.debug({ err, queue: name }, 'housekeeping skipped')
+      }
     }
   }
   const timer = setInterval(() => {
+    // A sweep of many queues may outlast the interval: never two at once.
+    if (sweeping) return
+    sweeping = true
     housekeeping().catch((err: Error) => app.log.debug({ err }, 'housekeeping skipped'))
+      .finally(() => { sweeping = false })
   }, interval)
   timer.unref()
 
