@@ -13,6 +13,22 @@ describe('openapi/openapi.json', () => {
     assert.equal(readFileSync(committed, 'utf8'), served)
   })
 
+  it('should say that a key is optional (the server runs without keys) and that rotate-secret may have no body', () => {
+    const doc = JSON.parse(readFileSync(committed, 'utf8'))
+    // Either a bearer key or nothing: an API run without keys takes requests without one.
+    assert.deepEqual(doc.security, [{ bearerAuth: [] }, {}])
+    assert.match(doc.components.securitySchemes.bearerAuth.description, /Required .* as soon as any of those is set/)
+    const optional: string[] = []
+    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        if (op.requestBody && op.requestBody.required !== true) optional.push(`${method.toUpperCase()} ${path}`)
+        assert.ok(!Object.keys(op).some((key) => key.startsWith('x-jobq-')), `${method} ${path} leaks an internal marker`)
+        if (op.security !== undefined) assert.deepEqual(op.security, [], `${method} ${path}: only public routes override security`)
+      }
+    }
+    assert.deepEqual(optional.sort(), ['POST /handlers/{name}/rotate-secret', 'POST /queues/{queue}/handlers/{name}/rotate-secret'])
+  })
+
   it('should describe every route with a response schema for each status and resolvable refs', () => {
     const doc = JSON.parse(readFileSync(committed, 'utf8'))
     assert.equal(doc.openapi, '3.1.0')

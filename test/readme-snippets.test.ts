@@ -18,6 +18,10 @@ import { enqueue, getJob, startHookServer, startWorker, waitFor, type JobView } 
  */
 
 const ROOT = join(import.meta.dirname, '..')
+/** The Python snippets use the package in clients/python, as after `pip install ./clients/python`. */
+const PYTHONPATH = join(ROOT, 'clients/python')
+/** The README's Python handler is the package's example, shown whole. */
+const PYTHON_EXAMPLE = join(ROOT, 'clients/python/examples/wsgi_handler.py')
 /** Each marked block, with the language its fence must name. */
 const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python' }
 const ADMIN_KEY = 'admin-key-for-the-readme-snippets'
@@ -231,10 +235,10 @@ it('should run the README\'s client and handler snippets against a real API, wor
   }
   await worker
 
-  await t.test('python-client: the round trip with urllib', async () => {
+  await t.test('python-client: the round trip with the jobq package', async () => {
     const file = join(dir, 'client.py')
     writeFileSync(file, snippet('python-client'))
-    const ran = await run('python3', [file], snippetEnv({ JOBQ_URL: keyedUrl, JOBQ_API_KEY: ADMIN_KEY, HANDLER_URL: hook.url }))
+    const ran = await run('python3', [file], snippetEnv({ JOBQ_URL: keyedUrl, JOBQ_API_KEY: ADMIN_KEY, HANDLER_URL: hook.url, PYTHONPATH }))
     await releaseBlockers()
     assert.equal(ran.code, 0, show(ran))
     assert.match(ran.stdout, /^registered email\.send; start the handler with WEBHOOK_SECRET=whsec_[A-Za-z0-9+/]+=*$/m, show(ran))
@@ -306,10 +310,12 @@ it('should run the README\'s client and handler snippets against a real API, wor
 
   await t.test('python-handler: verifies what the worker sends, refuses what it should', async (st) => {
     const code = snippet('python-handler')
-    assert.match(code, /hmac\.compare_digest\(/, 'the Python handler should compare signatures in constant time')
+    assert.equal(code, readFileSync(PYTHON_EXAMPLE, 'utf8'), 'the README\'s Python handler should be clients/python/examples/wsgi_handler.py as it is')
+    // jobq.webhooks.verify compares in constant time (hmac.compare_digest); its own tests check it.
+    assert.match(code, /from jobq\.webhooks import .*\bverify\b/, 'the Python handler should verify with the package')
     const file = join(dir, 'handler.py')
     writeFileSync(file, code)
     await checkHandler(st, app, 'python-hook', (port, secret) =>
-      startServer(st, 'python3', [file], snippetEnv({ PORT: String(port), WEBHOOK_SECRET: secret }), port))
+      startServer(st, 'python3', [file], snippetEnv({ PORT: String(port), WEBHOOK_SECRET: secret, PYTHONPATH }), port))
   })
 })

@@ -176,6 +176,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/queue/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause the queue: no new dispatch
+         * @description Callbacks in flight finish; enqueueing, priority changes and cancels go on, and jobs keep their places. Admin keys only. Repeating it changes nothing.
+         */
+        post: operations["pauseQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queue/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused queue
+         * @description Workers pick up where they stopped, at once. Admin keys only. Repeating it changes nothing.
+         */
+        post: operations["resumeQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/handlers/{name}": {
         parameters: {
             query?: never;
@@ -187,7 +227,7 @@ export interface paths {
         get: operations["getHandler"];
         /**
          * Register or replace a handler
-         * @description Settings left out take their defaults. On creation (201) the answer carries the signing secret, shown only then.
+         * @description Settings left out take their defaults, except headers: left out, the stored ones stay ({} removes them). On creation (201) the answer carries the signing secret, shown only then. Header values are never shown again, only masked.
          */
         put: operations["putHandler"];
         post?: never;
@@ -379,6 +419,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/queues/{queue}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause the queue: no new dispatch
+         * @description Callbacks in flight finish; enqueueing, priority changes and cancels go on, and jobs keep their places. Admin keys only. Repeating it changes nothing.
+         */
+        post: operations["pauseNamedQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused queue
+         * @description Workers pick up where they stopped, at once. Admin keys only. Repeating it changes nothing.
+         */
+        post: operations["resumeNamedQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queues/{queue}/handlers/{name}": {
         parameters: {
             query?: never;
@@ -390,7 +470,7 @@ export interface paths {
         get: operations["getHandlerInQueue"];
         /**
          * Register or replace a handler
-         * @description Settings left out take their defaults. On creation (201) the answer carries the signing secret, shown only then.
+         * @description Settings left out take their defaults, except headers: left out, the stored ones stay ({} removes them). On creation (201) the answer carries the signing secret, shown only then. Header values are never shown again, only masked.
          */
         put: operations["putHandlerInQueue"];
         post?: never;
@@ -504,7 +584,7 @@ export interface components {
             entity_id: string;
             /** @description The handler that runs the job */
             task: string;
-            /** @description scheduled: waiting to retry after a failed attempt; failed: in the dead-letter set */
+            /** @description scheduled: waiting for its due time (delayed, or a retry after a failed attempt); failed: in the dead-letter set */
             status: "queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled";
             /** @description 1 is the highest */
             priority: 1 | 2 | 3;
@@ -529,7 +609,7 @@ export interface components {
             priority_updated_at: string | null;
             started_at: string | null;
             finished_at: string | null;
-            /** @description When a scheduled job is retried */
+            /** @description When a scheduled job is due (a delayed job, or a retry) */
             next_attempt_at: string | null;
             last_error: string | null;
             /** @description The JSON body the handler answered with, when it completed the job */
@@ -570,7 +650,7 @@ export interface components {
             entity_id: string;
             /** @description The handler that runs the job */
             task: string;
-            /** @description scheduled: waiting to retry after a failed attempt; failed: in the dead-letter set */
+            /** @description scheduled: waiting for its due time (delayed, or a retry after a failed attempt); failed: in the dead-letter set */
             status: "queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled";
             /** @description 1 is the highest */
             priority: 1 | 2 | 3;
@@ -595,7 +675,7 @@ export interface components {
             priority_updated_at: string | null;
             started_at: string | null;
             finished_at: string | null;
-            /** @description When a scheduled job is retried */
+            /** @description When a scheduled job is due (a delayed job, or a retry) */
             next_attempt_at: string | null;
             last_error: string | null;
             /** @description The JSON body the handler answered with, when it completed the job */
@@ -635,6 +715,13 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description Run no sooner than this many ms from now (0 to one year); the job is scheduled until then. Not with run_at */
+            delay_ms?: number;
+            /**
+             * Format: date-time
+             * @description Run no sooner than this time (RFC 3339); a time in the past means now. Not with delay_ms
+             */
+            run_at?: string;
         };
         /**
          * @example {
@@ -657,6 +744,7 @@ export interface components {
          *         "max": 2950
          *       },
          *       "oldest_queued_age_ms": 5120,
+         *       "paused": false,
          *       "uptime_seconds": 86400
          *     }
          */
@@ -693,6 +781,8 @@ export interface components {
             };
             /** @description How long the longest-waiting queued job has waited since its first enqueue; null when none is queued */
             oldest_queued_age_ms: number | null;
+            /** @description No job is dispatched while paused (POST .../pause, .../resume) */
+            paused: boolean;
             /** @description Uptime of the API process that answered */
             uptime_seconds: number;
             /** @description One page of the listed state, in dispatch order */
@@ -705,7 +795,11 @@ export interface components {
          *       "url": "https://hooks.example.com/jobq/email",
          *       "timeout_ms": 30000,
          *       "max_attempts": 5,
-         *       "backoff_ms": 1000
+         *       "backoff_ms": 1000,
+         *       "headers": {
+         *         "authorization": "Bearer 7Fq2xLr9wK3mT8",
+         *         "x-tenant": "acme"
+         *       }
          *     }
          */
         HandlerSettings: {
@@ -720,6 +814,10 @@ export interface components {
             max_attempts?: number;
             /** @description First retry delay, doubled each attempt with jitter; default 1000 */
             backoff_ms?: number;
+            /** @description Headers sent with every callback, e.g. {"authorization": "Bearer ..."}: at most 20, values up to 4096 characters of visible ASCII or Latin-1, spaces and tabs. Names are case-insensitive (stored lower-cased); content-type, content-length, content-encoding, host, user-agent, webhook-*, jobq-* (set by JobQ) and hop-by-hop headers (connection, keep-alive, transfer-encoding, upgrade, te, trailer, expect, proxy-*) are refused. Values are secrets: they are never shown again, only masked. Left out, the stored headers stay; {} removes them. */
+            headers?: {
+                [key: string]: string;
+            };
         };
         /**
          * @example {
@@ -729,7 +827,11 @@ export interface components {
          *       "max_attempts": 5,
          *       "backoff_ms": 1000,
          *       "created_at": "2026-11-28T01:00:00.000Z",
-         *       "updated_at": "2026-11-28T01:00:00.000Z"
+         *       "updated_at": "2026-11-28T01:00:00.000Z",
+         *       "headers": {
+         *         "authorization": "****3mT8",
+         *         "x-tenant": "****"
+         *       }
          *     }
          */
         Handler: {
@@ -746,6 +848,10 @@ export interface components {
             max_attempts: number;
             /** @description First retry delay, doubled each attempt with jitter; default 1000 */
             backoff_ms: number;
+            /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
+            headers: {
+                [key: string]: string;
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -760,6 +866,10 @@ export interface components {
          *       "backoff_ms": 1000,
          *       "created_at": "2026-11-28T01:00:00.000Z",
          *       "updated_at": "2026-11-28T01:00:00.000Z",
+         *       "headers": {
+         *         "authorization": "****3mT8",
+         *         "x-tenant": "****"
+         *       },
          *       "secret": "whsec_5ZibKGfHs2TBnw6xUjuk+JbBw4EGharwRNqayo3eKds="
          *     }
          */
@@ -777,6 +887,10 @@ export interface components {
             max_attempts: number;
             /** @description First retry delay, doubled each attempt with jitter; default 1000 */
             backoff_ms: number;
+            /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
+            headers: {
+                [key: string]: string;
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -871,6 +985,8 @@ export interface components {
             completed: number;
             /** @description Cancelled jobs still retained */
             cancelled: number;
+            /** @description No job is dispatched while paused */
+            paused: boolean;
         };
         QueueList: {
             /** @description Every queue the caller may use, by name */
@@ -1636,6 +1752,182 @@ export interface operations {
             };
         };
     };
+    pauseQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Name of the queue */
+                        queue: string;
+                        /** @description The queue's state after the call */
+                        paused: boolean;
+                    };
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Name of the queue */
+                        queue: string;
+                        /** @description The queue's state after the call */
+                        paused: boolean;
+                    };
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getHandler: {
         parameters: {
             query?: never;
@@ -1915,7 +2207,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description How long the old secrets are still sent; default 86400000 (a day) */
@@ -2832,6 +3124,206 @@ export interface operations {
             };
         };
     };
+    pauseNamedQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Name of the queue */
+                        queue: string;
+                        /** @description The queue's state after the call */
+                        paused: boolean;
+                    };
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeNamedQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Name of the queue */
+                        queue: string;
+                        /** @description The queue's state after the call */
+                        paused: boolean;
+                    };
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getHandlerInQueue: {
         parameters: {
             query?: never;
@@ -3119,7 +3611,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description How long the old secrets are still sent; default 86400000 (a day) */
