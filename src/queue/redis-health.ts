@@ -152,7 +152,8 @@ export function advice (target: RedisTarget, reason: string): string {
   if (!isLoopback(url.hostname)) return 'check that Redis runs there and that this machine may reach it, or set REDIS_URL to a Redis that runs'
   const port = url.port || '6379'
   const server = port === '6379' ? 'redis-server' : `redis-server --port ${port}`
-  return `start it (\`${server}\`, or \`docker run -d -p 127.0.0.1:${port}:6379 redis:7-alpine\`), ` +
+  const compose = port === '6379' ? 'docker compose up -d redis' : `REDIS_PORT=${port} docker compose up -d redis`
+  return `start it (\`${server}\`, or \`${compose}\` in JobQ's folder), ` +
     'or run `jobq start --redis-server` to have JobQ start a private one, or set REDIS_URL to a Redis that runs'
 }
 
