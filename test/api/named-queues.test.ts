@@ -402,7 +402,7 @@ describe('named queues: the registry and the keys', () => {
     const zero = { queued: 0, processing: 0, scheduled: 0, failed: 0, completed: 0, cancelled: 0, paused: false }
     const expected = [
       { name: d, ...zero },
-      { name: a, queued: 3, processing: 1, scheduled: 1, failed: 1, completed: 1, cancelled: 1 },
+      { name: a, queued: 3, processing: 1, scheduled: 1, failed: 1, completed: 1, cancelled: 1, paused: false },
       { name: b, ...zero, queued: 1 },
       { name: o, ...zero }
     ].sort((x, y) => x.name < y.name ? -1 : 1)
