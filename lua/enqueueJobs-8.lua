@@ -12,6 +12,7 @@
   KEYS[8] scheduled ZSET    jobq:{q}:scheduled  score = due time (ms): delayed jobs and retries
   ARGV[1] now (ms)  ARGV[2] job count n
   ARGV[3 + 7i ..]   task, entity_id, priority, args JSON, kwargs JSON, metadata JSON, due time (ms; 0: now)
+  ARGV[3 + 7n]      '1' when the caller waits for replicas (JOBQ_WAIT_REPLICAS), else absent
   Returns { -7, the queue's mark or false, this version's format } for data this version cannot
   read (see checkFormat), else, per job, a job reply (see includes/job.lua pushJob) whose code is
   one of
@@ -124,11 +125,12 @@ if created > 0 then
   -- Marks the data even when its keys were deleted under a running API (a flush), so that the
   -- next process to start finds it marked.
   if mark == nil then rcall('SET', formatKey, DATA_FORMAT) end
-elseif mark ~= nil and not wrote then
-  -- A batch that changed nothing (every item exists) still writes once: WAIT (JOBQ_WAIT_REPLICAS)
-  -- counts a connection's own writes only, and the job these answers name may have been written
-  -- through another connection and not be on a replica yet. Rewriting the mark makes this
-  -- connection's WAIT cover everything the master had written by now.
+elseif mark ~= nil and not wrote and ARGV[3 + 7 * count] == '1' then
+  -- A batch that changed nothing (every item exists) still writes once when the caller waits for
+  -- replicas: WAIT counts a connection's own writes only, and the job these answers name may have
+  -- been written through another connection and not be on a replica yet. Rewriting the mark makes
+  -- this connection's WAIT cover everything the master had written by now. (Without WAIT nothing
+  -- is written, so an entity that exists is answered even while Redis is out of memory.)
   rcall('SET', formatKey, DATA_FORMAT)
 end
 return reply

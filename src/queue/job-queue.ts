@@ -105,6 +105,7 @@ export class JobQueue {
     const k = this.keys
     const args: Array<string | number> = [this.now(), jobs.length]
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata, j.due_at ?? 0)
+    if (this.waitReplicas > 0) args.push('1')
     const reply = await this.write('enqueueJobs', [k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, k.scheduled, ...args])
     if (reply[0] === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     return decodeJobs(reply).map(({ code, job }, i) => {

@@ -88,7 +88,8 @@ async function runWorker (config: Config): Promise<void> {
       try {
         await queues.get(name).jobs.checkFormat()
         // Queues that existed before the registry did are listed once their API or worker starts.
-        await queues.register(name)
+        // Only a listing: a Redis that refuses it (full) must not keep the worker from its jobs.
+        await queues.register(name).catch((err: Error) => logger.debug({ err, queue: name }, 'could not list the queue in the registry'))
         break
       } catch (err) {
         if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') {

@@ -57,7 +57,8 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePlug
     try {
       await jobQueue.checkFormat()
       // Queues that existed before the registry did are listed once their API or worker starts.
-      await queues.register(config.queue)
+      // Only a listing: a Redis that refuses it (full) must not hold up the format check.
+      await queues.register(config.queue).catch((err: Error) => app.log.debug({ err }, 'could not list the default queue in the registry'))
       formatChecked = true
     } catch (err) {
       if ((err as { code?: string }).code === 'JQ_ERR_QUEUE_FORMAT') throw err
