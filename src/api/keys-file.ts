@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../config/config.js'
+import { QUEUE_NAME } from '../queue/keys.js'
 
 /**
  * The keys file (JOBQ_KEYS_FILE): bearer keys limited to some queues, each stored only as the
@@ -31,7 +32,6 @@ export interface FileKey {
 const SOURCE = 'JOBQ_KEYS_FILE'
 const ENTRY_FIELDS = ['name', 'role', 'queues', 'sha256']
 const NAME = /^[A-Za-z0-9_.:@-]{1,64}$/
-const QUEUE = /^[A-Za-z0-9_.-]{1,64}$/
 const SHA256 = /^[0-9a-fA-F]{64}$/
 
 /** Reads and checks the keys file at `path`. */
@@ -96,7 +96,7 @@ function parseQueues (queues: unknown, at: string): FileKey['queues'] {
     throw new ConfigError(`${SOURCE}: ${at}: must be "*" or a non-empty array of queue names`)
   }
   queues.forEach((queue: unknown, k) => {
-    if (typeof queue !== 'string' || !QUEUE.test(queue)) {
+    if (typeof queue !== 'string' || !QUEUE_NAME.test(queue)) {
       throw new ConfigError(`${SOURCE}: ${at}[${k}]: is not a queue name (1-64 of A-Z a-z 0-9 _ . -)`)
     }
   })

@@ -1,3 +1,5 @@
+import { QUEUE_NAME } from '../queue/keys.js'
+
 /**
  * The one configuration schema: every setting, its environment variable, its flag, its default and
  * what it means. The loader, the CLI's --help and the README's configuration table all read this.
@@ -36,8 +38,8 @@ export const SETTINGS = [
   { env: 'REDIS_SENTINEL_MASTER', key: 'redisSentinelMaster', type: { kind: 'string', pattern: /^[\x21-\x7e]{1,128}$/, hint: 'a master name as the sentinels know it' }, default: 'mymaster', for: both, description: 'Name of the master the sentinels watch (with REDIS_SENTINELS).' },
   { env: 'JOBQ_WAIT_REPLICAS', key: 'waitReplicas', type: int(0, 16), default: 0, for: both, description: 'Acknowledge a write (an enqueue, a change, a worker\'s recorded outcome) only once this many replicas have it (Redis WAIT); else 503. Replication is asynchronous: without it a failover can drop acknowledged jobs.' },
   { env: 'JOBQ_WAIT_TIMEOUT_MS', key: 'waitTimeoutMs', type: int(1, 2500), default: 1000, for: both, description: 'How long a write waits for JOBQ_WAIT_REPLICAS replicas before the API answers 503 (the write may have taken effect; repeating it is safe); below the 3 s command timeout.' },
-  { env: 'JOBQ_QUEUE', key: 'queue', type: { kind: 'string', pattern: /^[A-Za-z0-9_.-]{1,64}$/, hint: '1-64 of A-Z a-z 0-9 _ . -' }, default: 'default', for: both, description: 'The default queue: the one the routes without /queues/{queue} serve, and the one a worker serves without JOBQ_QUEUES. Each queue keeps its keys under jobq:{<name>}:*, one Redis Cluster slot.' },
-  { env: 'JOBQ_QUEUES', key: 'queues', type: { kind: 'list', pattern: /^([A-Za-z0-9_.-]{1,64}|\*)$/, hint: 'a queue name (1-64 of A-Z a-z 0-9 _ . -) or *' }, default: '', for: ['worker'], description: 'Comma-separated queues a worker serves with one pool of slots, shared fairly; * serves every queue, including queues made later. Empty: JOBQ_QUEUE alone.' },
+  { env: 'JOBQ_QUEUE', key: 'queue', type: { kind: 'string', pattern: QUEUE_NAME, hint: '1-64 of A-Z a-z 0-9 _ . -' }, default: 'default', for: both, description: 'The default queue: the one the routes without /queues/{queue} serve, and the one a worker serves without JOBQ_QUEUES. Each queue keeps its keys under jobq:{<name>}:*, one Redis Cluster slot.' },
+  { env: 'JOBQ_QUEUES', key: 'queues', type: { kind: 'list', pattern: new RegExp(`${QUEUE_NAME.source}|^\\*$`), hint: 'a queue name (1-64 of A-Z a-z 0-9 _ . -) or *' }, default: '', for: ['worker'], description: 'Comma-separated queues a worker serves with one pool of slots, shared fairly; * serves every queue, including queues made later. Empty: JOBQ_QUEUE alone.' },
   { env: 'HOST', key: 'host', type: { kind: 'string' }, default: '127.0.0.1', for: both, description: 'Address the API (and a worker\'s metrics endpoint) listens on.' },
   { env: 'PORT', key: 'port', type: int(0, 65535), default: 3000, for: ['api'], description: 'Port the API listens on.' },
   { env: 'LOG_LEVEL', key: 'logLevel', type: { kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', for: both, description: 'Least severe log level written.' },
