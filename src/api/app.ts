@@ -9,6 +9,7 @@ import queuePlugin from './plugins/queue.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
 import jobRoutes from './routes/jobs.js'
+import attemptReportRoutes from './routes/attempt-reports.js'
 import batchRoutes from './routes/batch.js'
 import { jobLimits } from './routes/new-job.js'
 import queueRoutes from './routes/queue.js'
@@ -70,6 +71,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   const hosts = new HandlerHosts(config.handlerHosts)
   await app.register(jobRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
   await app.register(batchRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
+  await app.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
   await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize, queueOf, mustExist: false })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
   await app.register(queuesRoutes, { prefix: '/queues', config, hosts })

@@ -29,7 +29,9 @@ export function toJobView (job: JobRecord, caller?: CallerJson): JobView {
     finished_at: iso(job.finished_at),
     next_attempt_at: iso(job.next_attempt_at),
     last_error: job.last_error,
-    result: job.result === null ? null : JSON.parse(job.result)
+    result: job.result === null ? null : JSON.parse(job.result),
+    progress: job.progress === null ? null : { percent: job.progress.percent, message: job.progress.message, at: new Date(job.progress.at).toISOString() },
+    lease_expires_at: job.status === 'processing' ? iso(job.held_until) : null
   }
 }
 
@@ -55,6 +57,8 @@ export function toHandlerView (handler: HandlerWithCounts) {
     timeout_ms: handler.timeout_ms,
     max_attempts: handler.max_attempts,
     backoff_ms: handler.backoff_ms,
+    async: handler.async,
+    async_lease_ms: handler.async_lease_ms,
     max_concurrency: handler.max_concurrency,
     rate_per_second: rate,
     // The burst in force: the one set, or the rate's default.
