@@ -6,6 +6,7 @@ import { httpJson } from './http.js'
 import { LATENCY_TASK, TASK } from './payload.js'
 import { freePort, waitUntil, type Child, type CpuReading, type Processes } from './procs.js'
 import type { BenchRedis } from './redis.js'
+import type { LoadGenerator } from './wrk.js'
 import type { Summary } from './stats.js'
 
 export interface Options {
@@ -122,6 +123,8 @@ export interface Ctx {
   api: Api
   handlerUrl: string
   handler: Child
+  /** What drives figure 1's HTTP load: wrk, or autocannon when wrk is not available. */
+  load: LoadGenerator
   /** A JobQueue of the harness on the API's queue, for loading directly against Redis. */
   queue (name?: string): Promise<JobQueue>
   startApi (queue: string, name?: string): Promise<Api>
@@ -133,7 +136,7 @@ export interface Ctx {
 
 export const QUEUE = 'bench'
 
-export function createCtx (opts: Options, root: string, procs: Processes, redis: BenchRedis, handler: Child, handlerUrl: string): Ctx {
+export function createCtx (opts: Options, root: string, procs: Processes, redis: BenchRedis, handler: Child, handlerUrl: string, load: LoadGenerator): Ctx {
   const clients: Redis[] = []
   const queues = new Map<string, JobQueue>()
   const nodeArgs = (what: string) => opts.profile
@@ -147,6 +150,7 @@ export function createCtx (opts: Options, root: string, procs: Processes, redis:
     redis,
     handler,
     handlerUrl,
+    load,
     api: undefined as unknown as Api,
     queue: async (name = QUEUE) => {
       let q = queues.get(name)

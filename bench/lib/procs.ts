@@ -224,17 +224,18 @@ function machineSeconds (): { busy: number, steal: number } {
  * Two more readings show noise: `others`, the CPU of every process the window did not name (other
  * work on the machine), and `steal`, time the hypervisor gave to other machines.
  */
-export function cpuMeter (pids: Record<string, number>): { stop: (units: number) => Record<string, CpuReading> } {
+export function cpuMeter (pids: Record<string, number>): { stop: (units: number, exited?: Record<string, number>) => Record<string, CpuReading> } {
   const t0 = performance.now()
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]))
   const machine0 = machineSeconds()
   const every0 = everyProcess()
   return {
-    stop: (units) => {
+    // `exited`: CPU seconds of processes that ran within the window and have exited (wrk says its own).
+    stop: (units, exited = {}) => {
       const wall = (performance.now() - t0) / 1000
       const machine1 = machineSeconds()
       const reading = (used: number): CpuReading => ({ cores: used / wall, usPerUnit: units > 0 ? used * 1e6 / units : NaN })
-      const used = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) - start[name]]))
+      const used = { ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) - start[name]])), ...exited }
       const ours = Object.values(used).reduce((a, b) => a + b, 0)
       const named = new Set(Object.values(pids))
       const busiest = [...everyProcess()].filter(([pid]) => !named.has(pid))
