@@ -127,7 +127,8 @@ export interface Ctx {
   load: LoadGenerator
   /** A JobQueue of the harness on the API's queue, for loading directly against Redis. */
   queue (name?: string): Promise<JobQueue>
-  startApi (queue: string, name?: string): Promise<Api>
+  /** `jobq api` on a free port; `processes` > 1 runs it as `--processes N` (a primary and N children). */
+  startApi (queue: string, name?: string, processes?: number): Promise<Api>
   startWorker (queue?: string): Child
   /** Registers the bench tasks' handlers (after every FLUSHALL) through the API. */
   registerHandlers (api?: Api, latencyUrl?: string): Promise<void>
@@ -163,10 +164,10 @@ export function createCtx (opts: Options, root: string, procs: Processes, redis:
       }
       return q
     },
-    startApi: async (queue, name = 'jobq-api') => {
+    startApi: async (queue, name = 'jobq-api', processes = 1) => {
       const port = await freePort()
       const child = procs.start(name, process.execPath, [...nodeArgs('api'), 'dist/cli.js', 'api'],
-        { cwd: root, env: env({ HOST: '127.0.0.1', PORT: String(port), JOBQ_QUEUE: queue }) })
+        { cwd: root, env: env({ HOST: '127.0.0.1', PORT: String(port), JOBQ_QUEUE: queue, JOBQ_PROCESSES: String(processes) }) })
       const url = `http://127.0.0.1:${port}`
       await waitUntil(`${name} /readyz`, async () => { await httpJson('GET', `${url}/readyz`); return true }, 20_000, 50)
       return { url, child }

@@ -170,6 +170,22 @@ export async function waitUntil (what: string, probe: () => Promise<boolean>, ti
 
 const CLOCK_TICKS = 100
 
+/** The processes `pid` started (one level down), from /proc (Linux): the children of `jobq api --processes N`. */
+export function childPids (pid: number): number[] {
+  const children: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // Field 4, the parent's pid, is the second after the command name.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 export function cpuSeconds (pid: number): number {
   if (pid === process.pid) {
