@@ -1,6 +1,7 @@
 import type { JobRecord } from '../queue/job.js'
 import type { CallbackHeaders, HandlerWithCounts } from '../queue/handler-store.js'
-import type { JobView } from './schemas/job.js'
+import type { EnqueueOutcome } from '../queue/job-queue.js'
+import type { EnqueuedJobView, JobView } from './schemas/job.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
@@ -33,6 +34,16 @@ export function toJobView (job: JobRecord, caller?: CallerJson): JobView {
     progress: job.progress === null ? null : { percent: job.progress.percent, message: job.progress.message, at: new Date(job.progress.at).toISOString() },
     lease_expires_at: job.status === 'processing' ? iso(job.held_until) : null
   }
+}
+
+/**
+ * The answer to POST /jobs: the job's view with what the enqueue did. The outcome is set on the view
+ * rather than spread into a copy of it, one object fewer on the API's hottest path.
+ */
+export function toEnqueuedJobView (job: JobRecord, outcome: EnqueueOutcome, caller?: CallerJson): EnqueuedJobView {
+  const view = toJobView(job, caller) as EnqueuedJobView
+  view.outcome = outcome
+  return view
 }
 
 /**

@@ -64,7 +64,7 @@ export const SETTINGS = [
   { env: 'JOBQ_COMPLETED_RETENTION_MS', key: 'completedRetentionMs', type: int(0, 365 * DAY), default: 3_600_000, for: both, description: 'How long completed and cancelled jobs stay readable.' },
   { env: 'JOBQ_FAILED_RETENTION_MS', key: 'failedRetentionMs', type: int(0, 365 * DAY), default: 7 * DAY, for: both, description: 'How long failed jobs (the dead-letter set) stay readable and retryable.' },
   { env: 'JOBQ_CONCURRENCY', key: 'concurrency', type: int(1, 10_000), default: 16, for: ['worker'], description: 'Callbacks in flight per worker process.' },
-  { env: 'JOBQ_PROCESSES', key: 'processes', type: int(1, 256), default: 1, for: ['worker'], description: 'Worker processes the supervisor forks and keeps alive.' },
+  { env: 'JOBQ_PROCESSES', key: 'processes', type: int(1, 256), default: 1, for: both, description: 'Processes the supervisor forks and keeps alive: workers for jobq worker; for jobq api, API processes that share its port (node:cluster).' },
   { env: 'JOBQ_METRICS_PORT', key: 'metricsPort', type: int(0, 65535), default: 0, for: ['worker'], description: 'Port of a worker\'s Prometheus /metrics (0: none). With --processes N, process i serves on this port + i - 1.' },
   { env: 'JOBQ_LEASE_MS', key: 'leaseMs', type: int(1000, DAY), default: 30_000, for: both, description: 'Lease on a claimed job; renewed while its callback runs, taken back when it lapses.' },
   { env: 'JOBQ_SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: int(0, DAY), default: 10_000, for: ['worker'], description: 'On SIGTERM, how long in-flight callbacks may finish before their jobs are put back.' },

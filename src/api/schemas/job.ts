@@ -55,6 +55,8 @@ export const EnqueueOutcomeSchema = Type.Union([
 export const EnqueuedJobSchema = Type.Object({ ...jobProperties, outcome: EnqueueOutcomeSchema },
   { $id: 'EnqueuedJob', additionalProperties: false, examples: [{ ...jobExample, outcome: 'created' }] })
 
+export type EnqueuedJobView = Static<typeof EnqueuedJobSchema>
+
 export const TaskNameSchema = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$',
   description: 'Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit'
