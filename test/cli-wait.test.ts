@@ -24,14 +24,6 @@ function jobqFor (app: FastifyInstance) {
     })
 }
 
-/** Until the scripts write their own events (merged from main), the test writes the entry of a job's end. */
-async function ended (app: FastifyInstance, jobId: string, status: string): Promise<void> {
-  const key = app.jobQueue.keys.events
-  const entries = await app.jobQueue.redis.xrange(key, '-', '+') as Array<[string, string[]]>
-  if (entries.some(([, fields]) => fields.includes(jobId) && fields.includes(status))) return
-  await app.jobQueue.redis.xadd(key, '*', 'type', `job.${status}`, 'job_id', jobId, 'entity_id', 'e', 'task', 't', 'status', status, 'priority', '1', 'attempt', '1', 'at', String(Date.now()))
-}
-
 async function startApi (t: Cleanup, redisUrl: string): Promise<FastifyInstance> {
   const app = await buildTestApp(t, redisUrl)
   await registerHandler(app, 'w.task', 'http://127.0.0.1:9/x')
@@ -75,7 +67,6 @@ describe('jobq wait and jobq enqueue --wait', () => {
     const job = await waitFor('the job enqueued', async () => (await app.jobQueue.claim(1, 'test', 60_000)).jobs[0])
     await new Promise((resolve) => setTimeout(resolve, 300))
     await app.jobQueue.fail(job.job_id, job.lease!, 'handler said 400', null)
-    await ended(app, job.job_id, 'failed')
     const res = await waiting
     assert.equal(res.code, 7, res.stderr)
     assert.equal(res.json.job_id, job.job_id)
@@ -88,7 +79,6 @@ describe('jobq wait and jobq enqueue --wait', () => {
     const waitingToo = jobq('wait', 'next')
     await new Promise((resolve) => setTimeout(resolve, 300))
     await app.jobQueue.complete(next.jobs[0].job_id, next.jobs[0].lease!, null)
-    await ended(app, next.jobs[0].job_id, 'completed')
     assert.equal((await waitingToo).code, 0)
 
     const usage = await jobq('enqueue', 'w.task', 'x', '--timeout', '5s')
