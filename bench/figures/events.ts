@@ -31,7 +31,7 @@ function eventsSeen (clients: Child): number {
 }
 
 /**
- * Figure 7: the event stream's fan-out. One API process holds 1,000 SSE streams of its default
+ * Figure 8: the event stream's fan-out. One API process holds 1,000 SSE streams of its default
  * queue (990 filtered by an entity of their own, 10 taking every event), held by a client process
  * of their own; the figure gives the API's memory and CPU with them, and POST /jobs throughput
  * with them connected against without (each enqueue is an event every stream's filter sees).
@@ -40,7 +40,7 @@ export async function eventFanOut (ctx: Ctx): Promise<Figure> {
   const { opts } = ctx
   const streams = FILTERED + UNFILTERED
   const figure: Figure = {
-    id: '7',
+    id: '8',
     title: `Live events: ${streams.toLocaleString('en-US')} SSE clients on one API process (${FILTERED} filtered by entity, ${UNFILTERED} unfiltered), POST /jobs at ${opts.connections} connections`,
     rows: [],
     bars: [],
@@ -53,7 +53,7 @@ export async function eventFanOut (ctx: Ctx): Promise<Figure> {
   for (let round = 0; round < opts.rounds; round++) {
     for (const withClients of inTurn([false, true], round)) {
       const label = withClients ? `with ${streams} streams` : 'without streams'
-      log(`figure 7: POST /jobs ${label} (round ${round + 1}/${opts.rounds})`)
+      log(`figure 8: POST /jobs ${label} (round ${round + 1}/${opts.rounds})`)
       await ctx.redis.flush()
       await ctx.registerHandlers()
       let clients: Child | undefined
@@ -100,7 +100,7 @@ export async function eventFanOut (ctx: Ctx): Promise<Figure> {
   row('us_with', `API CPU per POST /jobs with ${streams} streams open`, 'µs')
   row('readers', `Redis connections blocked in XREAD with ${streams} streams open`, 'connections')
   row('delivered', 'Events received by each unfiltered stream ÷ enqueues in the window', 'ratio')
-  figure.bars.push(bar(figure.rows, '7a', `POST /jobs req/s with ${streams} SSE streams open ÷ without`, 'rps_with', 'rps_without', '>=', 0.9))
+  figure.bars.push(bar(figure.rows, '8a', `POST /jobs req/s with ${streams} SSE streams open ÷ without`, 'rps_with', 'rps_without', '>=', 0.9))
   const rss = (key: string) => summarize(runs[key]).median
   figure.notes.push(`Memory per stream: about ${fmt((rss('rss_with') - rss('rss_without')) * 1024 / streams)} KiB of the API's resident memory (the difference of the two medians ÷ ${streams}; V8 frees lazily, so this is an upper bound).`)
   figure.notes.push('Each enqueue writes one job.enqueued event; the API reads it once (one XREAD connection per queue), checks it against every stream\'s filter and writes it to the 10 unfiltered ones, once per XREAD batch.')

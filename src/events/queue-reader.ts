@@ -53,7 +53,7 @@ const BATCH = 1000
 /**
  * After a read that found entries, the reader waits this long before the next: on a busy queue
  * each batch then carries many events, and a client gets one write per batch instead of one per
- * event (measured with bench figure 7: the per-event writes, not the events, were the cost). Events
+ * event (measured with bench figure 8: the per-event writes, not the events, were the cost). Events
  * reach clients at most this much later.
  */
 const GATHER_MS = 20
