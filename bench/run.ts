@@ -14,6 +14,7 @@ import { endToEnd } from './figures/e2e.js'
 import { idleLatency } from './figures/latency.js'
 import { scaling } from './figures/scaling.js'
 import { memoryPerJob } from './figures/memory.js'
+import { heldBacklog } from './figures/held-backlog.js'
 import { eventFanOut } from './figures/events.js'
 import { json, markdown, type Meta } from './report.js'
 
@@ -91,6 +92,7 @@ async function main (): Promise<number> {
     ['4', 'Idle latency', idleLatency],
     ['5', 'Scaling', scaling],
     ['6', 'Memory', memoryPerJob],
+    ['7', 'A paused handler\'s backlog', heldBacklog],
     ['8', 'Live events', eventFanOut]
   ]
   const figures: Figure[] = []
