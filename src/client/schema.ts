@@ -83,8 +83,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Status of a job, by job_id or entity_id
-         * @description By entity_id: the entity's active job, or its most recent finished job while retained.
+         * Status of a job, by job_id or entity_id; optionally waiting for its end
+         * @description By entity_id: the entity's active job, or its most recent finished job while retained. With wait_ms, the answer comes as soon as the job is completed, failed or cancelled, or after wait_ms with its state then (check status: a job still queued or processing is not an error). Waiting costs no polling: the API hears of the end on the queue's event stream.
          */
         get: operations["getJob"];
         put?: never;
@@ -398,6 +398,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every job state change of the queue, as Server-Sent Events
+         * @description A `text/event-stream` that stays open: each event's `id:` is its stream id and its `data:` one JobEvent (JSON on one line). Send the last id seen as `Last-Event-ID` (or `?last_event_id=`) to resume with no gap and no duplicate while the events are retained (JOBQ_EVENTS_RETENTION); when some may be gone, the stream starts with `event: gap` whose data names the oldest id retained. A comment line comes at least every 15 s. Send the key in the Authorization header, never in the URL (a browser reads the stream with fetch(), not EventSource).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queues": {
         parameters: {
             query?: never;
@@ -446,8 +466,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Status of a job, by job_id or entity_id
-         * @description By entity_id: the entity's active job, or its most recent finished job while retained.
+         * Status of a job, by job_id or entity_id; optionally waiting for its end
+         * @description By entity_id: the entity's active job, or its most recent finished job while retained. With wait_ms, the answer comes as soon as the job is completed, failed or cancelled, or after wait_ms with its state then (check status: a job still queued or processing is not an error). Waiting costs no polling: the API hears of the end on the queue's event stream.
          */
         get: operations["getJobInQueue"];
         put?: never;
@@ -755,6 +775,26 @@ export interface paths {
          * @description Its jobs are dispatched again from where they stopped, in priority and first-enqueue order. Resuming a running handler changes nothing.
          */
         post: operations["resumeHandlerInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every job state change of the queue, as Server-Sent Events
+         * @description A `text/event-stream` that stays open: each event's `id:` is its stream id and its `data:` one JobEvent (JSON on one line). Send the last id seen as `Last-Event-ID` (or `?last_event_id=`) to resume with no gap and no duplicate while the events are retained (JOBQ_EVENTS_RETENTION); when some may be gone, the stream starts with `event: gap` whose data names the oldest id retained. A comment line comes at least every 15 s. Send the key in the Authorization header, never in the URL (a browser reads the stream with fetch(), not EventSource).
+         */
+        get: operations["streamEventsInQueue"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1300,6 +1340,52 @@ export interface components {
             /** @description Every queue the caller may use, by name */
             queues: components["schemas"]["QueueSummary"][];
         };
+        /**
+         * @description One job state change, as the `data:` of an event whose `id:` is its stream id. Fields beyond the first nine are the change's details and depend on its type; a client should ignore fields it does not know.
+         * @example {
+         *       "type": "job.completed",
+         *       "queue": "default",
+         *       "job_id": "VcE1jTf00001",
+         *       "entity_id": "user-42",
+         *       "task": "email.send",
+         *       "status": "completed",
+         *       "priority": 1,
+         *       "attempt": 1,
+         *       "at": "2026-12-02T04:00:00.000Z"
+         *     }
+         */
+        JobEvent: {
+            type: "job.enqueued" | "job.priority_changed" | "job.due" | "job.started" | "job.completed" | "job.failed" | "job.retry_scheduled" | "job.released" | "job.cancelled" | "job.progress" | "job.retried";
+            /** @description The queue of the job */
+            queue: string;
+            job_id: string;
+            entity_id: string;
+            task: string;
+            /** @description scheduled: waiting for its due time (delayed, or a retry after a failed attempt); failed: in the dead-letter set */
+            status: "queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled";
+            /** @description After the change */
+            priority: number;
+            /** @description Attempts so far */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            /** @description job.failed, job.retry_scheduled: why the attempt failed */
+            error?: string;
+            /**
+             * Format: date-time
+             * @description job.retry_scheduled, and job.enqueued of a delayed job: when it is due
+             */
+            next_attempt_at?: string;
+            /** @description job.priority_changed: the priority before */
+            from?: number;
+            /** @description job.progress: how far the handler says it is */
+            percent?: number;
+            /** @description job.progress: what the handler says it is doing */
+            message?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1509,7 +1595,10 @@ export interface operations {
     };
     getJob: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once */
+                wait_ms?: number;
+            };
             header?: never;
             path: {
                 /** @description A job_id or an entity_id */
@@ -3289,6 +3378,82 @@ export interface operations {
             };
         };
     };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (as the Last-Event-ID header does, for clients that cannot set it) */
+                last_event_id?: string;
+                /** @description Only events of this job */
+                job_id?: string;
+                /** @description Only events of this entity's jobs */
+                entity_id?: string;
+                /** @description Only events of jobs of this task */
+                task?: string;
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.due, job.started, job.completed, job.failed, job.retry_scheduled, job.released, job.cancelled, job.progress, job.retried */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (never ends by itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listQueues: {
         parameters: {
             query?: never;
@@ -3473,7 +3638,10 @@ export interface operations {
     };
     getJobInQueue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once */
+                wait_ms?: number;
+            };
             header?: never;
             path: {
                 /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
@@ -5265,6 +5433,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Handler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamEventsInQueue: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (as the Last-Event-ID header does, for clients that cannot set it) */
+                last_event_id?: string;
+                /** @description Only events of this job */
+                job_id?: string;
+                /** @description Only events of this entity's jobs */
+                entity_id?: string;
+                /** @description Only events of jobs of this task */
+                task?: string;
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.due, job.started, job.completed, job.failed, job.retry_scheduled, job.released, job.cancelled, job.progress, job.retried */
+                types?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (never ends by itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             /** @description The one error shape of every route */

@@ -11,6 +11,8 @@ import attemptReportRoutes from './attempt-reports.js'
 import batchRoutes from './batch.js'
 import queueRoutes from './queue.js'
 import handlerRoutes from './handlers.js'
+import eventRoutes from './events.js'
+import { eventLimits } from './event-limits.js'
 
 interface QueuesRouteOptions {
   config: Config
@@ -51,6 +53,7 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
     await scoped.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
     await scoped.register(queueRoutes, { maxPageSize: config.maxPageSize, queueOf, mustExist: true })
     await scoped.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
+    await scoped.register(eventRoutes, { prefix: '/events', queueOf, mustExist: true, ...eventLimits(config) })
   }, { prefix: '/:queue' })
 }
 
