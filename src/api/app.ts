@@ -8,6 +8,7 @@ import authPlugin, { assertSafeExposure } from './plugins/auth.js'
 import queuePlugin from './plugins/queue.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
+import uiPlugin from './plugins/ui.js'
 import jobRoutes from './routes/jobs.js'
 import batchRoutes from './routes/batch.js'
 import { jobLimits } from './routes/new-job.js'
@@ -73,6 +74,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize, queueOf, mustExist: false })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
   await app.register(queuesRoutes, { prefix: '/queues', config, hosts })
+  if (config.ui) await app.register(uiPlugin)
   return app
 }
 

@@ -1,0 +1,112 @@
+// The dashboard: one event stream for the shown queue drives every panel. Each event is counted in
+// the throughput chart at once; the panels that show state read it again from the API, coalesced
+// to a few reads a second however many events arrive, and not at all while nothing happens.
+import { api, currentKey, forgetKey, setKey, whenUnauthorized } from './api.js'
+import { $ } from './dom.js'
+import { openEventStream } from './event-stream.js'
+import { bindFailed, loadFailed, resetFailed } from './failed.js'
+import { loadHandlers } from './handlers.js'
+import { forgetProgress, loadProcessing, noteProgress } from './processing.js'
+import { loadCounts, loadQueues } from './queues.js'
+import { clearSearch, search } from './search.js'
+import { base, coalesce, state } from './state.js'
+import { Throughput, windowStartId } from './throughput.js'
+
+const throughput = new Throughput($('#chart'))
+let stream = null
+
+const refresh = {
+  counts: coalesce(loadCounts, 250),
+  processing: coalesce(loadProcessing, 400),
+  queues: coalesce(() => loadQueues(showQueue), 1000),
+  handlers: coalesce(loadHandlers, 1000),
+  failed: coalesce(loadFailed, 1000)
+}
+
+/** Event types after which the failed list may read differently. */
+const FAILED_CHANGES = new Set(['job.failed', 'job.retried', 'job.cancelled', 'job.enqueued'])
+
+function onEvent (event) {
+  if (event.type === 'gap') return
+  const data = event.data
+  if (typeof data !== 'object' || data === null) return
+  throughput.add(data)
+  noteProgress(data)
+  if (data.type === 'job.progress') return
+  refresh.counts()
+  refresh.processing()
+  refresh.queues()
+  refresh.handlers()
+  if (FAILED_CHANGES.has(data.type)) refresh.failed()
+}
+
+function onStreamState (value, message) {
+  const badge = $('#stream-state')
+  badge.textContent = value === 'live' ? 'live' : value === 'connecting' ? 'connecting' : 'reconnecting'
+  badge.className = `badge ${value}`
+  badge.title = message ?? 'the event stream'
+}
+
+/** Shows one queue: every panel loaded once, then kept current by its event stream. */
+function showQueue (queue) {
+  stream?.close()
+  state.queue = queue
+  history.replaceState(null, '', `#${encodeURIComponent(queue)}`)
+  throughput.reset()
+  forgetProgress()
+  clearSearch()
+  resetFailed()
+  loadQueues(showQueue)
+  loadCounts()
+  loadProcessing()
+  loadHandlers()
+  loadFailed()
+  // Opened 15 minutes back, so the chart starts with the last 15 minutes rather than empty.
+  stream = openEventStream(`${base()}/events`, { onEvent, onState: onStreamState, lastEventId: windowStartId() })
+}
+
+async function start () {
+  $('#forget-key').hidden = currentKey() === null
+  let overview
+  try {
+    overview = await api('/queue')
+  } catch (err) {
+    if (err.status !== 401) onStreamState('error', err.message)
+    return
+  }
+  $('#key-form').hidden = true
+  $('#dashboard').hidden = false
+  state.defaultQueue = overview.queue
+  const wanted = decodeURIComponent(location.hash.slice(1))
+  showQueue(wanted || overview.queue)
+}
+
+function askForKey (reason) {
+  stream?.close()
+  stream = null
+  $('#dashboard').hidden = true
+  $('#key-reason').textContent = currentKey() ? `The key was refused: ${reason}` : 'This API needs a key.'
+  $('#key-form').hidden = false
+  $('#key-input').focus()
+}
+
+whenUnauthorized(askForKey)
+$('#key-form').addEventListener('submit', (e) => {
+  e.preventDefault()
+  setKey($('#key-input').value.trim())
+  $('#key-input').value = ''
+  start()
+})
+$('#forget-key').addEventListener('click', () => {
+  forgetKey()
+  location.reload()
+})
+$('#queue-select').addEventListener('change', (e) => showQueue(e.target.value))
+$('#search-form').addEventListener('submit', (e) => {
+  e.preventDefault()
+  search($('#search-input').value.trim())
+})
+bindFailed()
+// The chart's window moves every second; drawing is local, no request is made.
+setInterval(() => { if (!document.hidden) throughput.draw() }, 1000)
+start()

@@ -1,0 +1,95 @@
+// Finds a job by job_id or entity_id (GET /jobs/{id} resolves both) and shows its record and its
+// timeline: the events of that job from the start of the retained stream, then live.
+import { api } from './api.js'
+import { $, clock, fill, h } from './dom.js'
+import { openEventStream } from './event-stream.js'
+import { previewValue } from './preview.js'
+import { base, state } from './state.js'
+
+let timeline = null
+let shown = null
+
+export function clearSearch () {
+  timeline?.close()
+  timeline = null
+  shown = null
+  fill($('#search-result'))
+}
+
+export async function search (id) {
+  clearSearch()
+  const queue = state.queue
+  let job
+  try {
+    job = await api(`${base()}/jobs/${encodeURIComponent(id)}`)
+  } catch (err) {
+    fill($('#search-result'), h('p', { class: 'error' }, err.status === 404 ? `No job or entity ${id} in queue ${queue}.` : err.message))
+    return
+  }
+  if (queue !== state.queue) return
+  const events = h('ol', { class: 'timeline', id: 'timeline' })
+  shown = { job, record: h('div', {}) }
+  fill($('#search-result'), shown.record, h('h3', {}, 'Timeline'), events)
+  showRecord(job)
+  const params = new URLSearchParams({ job_id: job.job_id, last_event_id: '0' })
+  timeline = openEventStream(`${base()}/events?${params}`, {
+    onEvent: (event) => {
+      if (event.type === 'gap') {
+        events.append(h('li', { class: 'muted' }, 'Older events of this job are no longer retained.'))
+        return
+      }
+      if (typeof event.data !== 'object' || event.data === null) return
+      events.append(timelineItem(event.data))
+      // The record is read again when the job's state moved on, not for every progress report.
+      if (event.data.status !== shown?.job.status) refresh(job.job_id)
+    }
+  })
+}
+
+async function refresh (jobId) {
+  try {
+    const job = await api(`${base()}/jobs/${encodeURIComponent(jobId)}`)
+    if (shown?.job.job_id === jobId) showRecord(job)
+  } catch (err) {
+    // Gone (deleted, trimmed): the timeline stays; the record says why it is stale.
+    shown?.record.prepend(h('p', { class: 'error' }, err.message))
+  }
+}
+
+function showRecord (job) {
+  shown.job = job
+  const field = (name, value) => [h('dt', {}, name), h('dd', {}, value ?? '—')]
+  const retry = job.status === 'failed'
+    ? h('button', { type: 'button', onclick: () => api(`${base()}/jobs/${encodeURIComponent(job.job_id)}/retry`, { method: 'POST' }).then(showRecord, (err) => { shown.record.prepend(h('p', { class: 'error' }, err.message)) }) }, 'retry')
+    : null
+  fill(shown.record, h('dl', { class: 'record', id: 'record' },
+    field('job_id', job.job_id),
+    field('entity_id', job.entity_id),
+    field('task', job.task),
+    field('status', h('span', { 'data-status': job.status }, job.status, ' ', retry)),
+    field('priority', String(job.priority)),
+    field('attempts', String(job.attempts)),
+    field('queued', clock(job.queued_at)),
+    field('started', clock(job.started_at)),
+    field('finished', clock(job.finished_at)),
+    job.next_attempt_at ? field('next attempt', clock(job.next_attempt_at)) : null,
+    job.last_error ? field('last error', previewValue(job.last_error, `${job.job_id}-error`)) : null,
+    field('args', previewValue(job.args, `${job.job_id}-args`)),
+    field('kwargs', previewValue(job.kwargs, `${job.job_id}-kwargs`)),
+    field('metadata', previewValue(job.metadata, `${job.job_id}-metadata`)),
+    field('result', previewValue(job.result, `${job.job_id}-result`))))
+}
+
+function timelineItem (event) {
+  const extras = []
+  if (event.error) extras.push(String(event.error).slice(0, 300))
+  if (event.next_attempt_at) extras.push(`next attempt ${clock(event.next_attempt_at)}`)
+  if (event.from !== undefined) extras.push(`from priority ${event.from}`)
+  if (event.percent !== undefined) extras.push(`${event.percent}%`)
+  if (event.message) extras.push(String(event.message).slice(0, 300))
+  return h('li', { 'data-type': event.type },
+    h('span', { class: 'muted' }, clock(event.at)), ' ',
+    h('span', { class: 'type' }, event.type), ' → ', event.status,
+    ` (attempt ${event.attempt}, priority ${event.priority})`,
+    extras.length ? h('div', { class: 'muted' }, extras.join(' · ')) : null)
+}
