@@ -6,6 +6,6 @@ export default [
   {
     // The dashboard runs in the browser: these are its globals beyond those Node shares.
     files: ['ui/**/*.js'],
-    languageOptions: { globals: Object.fromEntries(['Node', 'CSS', 'confirm', 'history', 'location', 'getComputedStyle'].map((name) => [name, 'readonly'])) }
+    languageOptions: { globals: Object.fromEntries(['Node', 'CSS', 'confirm', 'history', 'location', 'getComputedStyle', 'matchMedia'].map((name) => [name, 'readonly'])) }
   }
 ]

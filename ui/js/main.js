@@ -66,7 +66,12 @@ function showQueue (queue) {
 }
 
 async function start () {
-  $('#forget-key').hidden = currentKey() === null
+  // Asked before the first call, so that a page load makes no refused request.
+  if (currentKey() === null) {
+    askForKey()
+    return
+  }
+  $('#forget-key').hidden = false
   let overview
   try {
     overview = await api('/queue')
@@ -85,7 +90,7 @@ function askForKey (reason) {
   stream?.close()
   stream = null
   $('#dashboard').hidden = true
-  $('#key-reason').textContent = currentKey() ? `The key was refused: ${reason}` : 'This API needs a key.'
+  if (reason) $('#key-reason').textContent = currentKey() ? `The key was refused: ${reason}` : `This API needs a key: ${reason}`
   $('#key-form').hidden = false
   $('#key-input').focus()
 }
@@ -95,6 +100,11 @@ $('#key-form').addEventListener('submit', (e) => {
   e.preventDefault()
   setKey($('#key-input').value.trim())
   $('#key-input').value = ''
+  start()
+})
+// An API run without keys (on loopback) takes calls without one; the empty key says so for this tab.
+$('#no-key').addEventListener('click', () => {
+  setKey('')
   start()
 })
 $('#forget-key').addEventListener('click', () => {

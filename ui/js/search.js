@@ -31,7 +31,7 @@ export async function search (id) {
   shown = { job, record: h('div', {}) }
   fill($('#search-result'), shown.record, h('h3', {}, 'Timeline'), events)
   showRecord(job)
-  const params = new URLSearchParams({ job_id: job.job_id, last_event_id: '0' })
+  const params = new URLSearchParams({ job_id: job.job_id, last_event_id: '0-0' })
   timeline = openEventStream(`${base()}/events?${params}`, {
     onEvent: (event) => {
       if (event.type === 'gap') {

@@ -13,6 +13,11 @@ export class Throughput {
     this.slotSecond = new Float64Array(WINDOW_S)
     this.plot = null
     this.dirty = true
+    // The chart's colours are read when it is made: made anew when the page turns dark or light.
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      this.plot?.destroy()
+      this.plot = null
+    })
   }
 
   /** Counts one event of the stream (any type; only three are charted). */

@@ -1,0 +1,157 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/api/app.js'
+import { startRedis, suiteContext, testConfig, waitFor } from '../helper.js'
+import { startHookServer, startWorker, type Responder } from '../worker/worker-helper.js'
+import { launchChromium, watchedPage, type WatchedPage } from './browser.js'
+
+const KEY = 'ui-test-admin-key-0123456789'
+const admin = { authorization: `Bearer ${KEY}` }
+const DOCS = join(import.meta.dirname, '../../docs')
+/** A result of a megabyte: the page must show it without freezing. */
+const BIG_RESULT = { blob: 'x'.repeat(1024 * 1024) }
+
+/** Handlers by path: one that completes, one that fails for good, one that answers a megabyte. */
+const respond: Responder = (delivery, res) => {
+  if (delivery.path === '/fail') res.writeHead(400).end()
+  else if (delivery.path === '/big') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(BIG_RESULT))
+  else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
+}
+
+describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
+  const suite = suiteContext()
+  let app: FastifyInstance
+  let origin: string
+  let browser: Browser
+  let watched: WatchedPage
+  let page: Page
+
+  const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+    const res = await app.inject({ method, url, headers: admin, payload })
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
+    return res.json()
+  }
+  const enqueue = (task: string, entity: string) => call('POST', '/jobs', { task, entity_id: entity, args: [entity] })
+  const statusOf = async (id: string) => (await call('GET', `/jobs/${encodeURIComponent(id)}`)).status as string
+  const text = (selector: string) => page.locator(selector).first().textContent()
+
+  before(async () => {
+    const redis = await startRedis(suite)
+    app = await buildApp(testConfig(redis.url, { JOBQ_ADMIN_KEYS: KEY }))
+    suite.after(() => app.close())
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+    const hook = await startHookServer(suite as never, respond)
+    await call('POST', '/queue/pause')
+    for (const [name, path] of [['ok.task', '/ok'], ['fail.task', '/fail'], ['big.task', '/big']]) {
+      const res = await app.inject({ method: 'PUT', url: `/handlers/${name}`, headers: admin, payload: { url: hook.origin + path, max_attempts: 1 } })
+      assert.equal(res.statusCode, 201, res.body)
+    }
+    await startWorker(suite as never, { redisUrl: redis.url, queue: app.jobQueue.queueName, env: { JOBQ_RESULT_LIMIT: String(2 * 1024 * 1024) } })
+    browser = await launchChromium()
+    suite.after(() => browser.close())
+    watched = await watchedPage(browser, { viewport: { width: 1280, height: 900 } })
+    page = watched.page
+  })
+
+  after(() => {
+    assert.deepEqual(watched?.problems ?? [], [], 'the page logged errors')
+  })
+
+  it('should load its files without a key, ask for one, and go live with no console error', async () => {
+    await page.goto(`${origin}/ui/`)
+    await page.locator('#key-form').waitFor({ state: 'visible' })
+    await page.fill('#key-input', KEY)
+    await page.click('#key-form button[type=submit]')
+    await page.locator('#stream-state.live').waitFor({ timeout: 10_000 })
+    await page.locator('[data-count="queued"]').waitFor()
+    assert.equal(await text('#queue-name'), app.jobQueue.queueName)
+    assert.deepEqual(watched.problems, [])
+    // The key stays in this tab's sessionStorage, nowhere the page's origin would keep it longer.
+    const stored = await page.evaluate(() => ({ session: sessionStorage.getItem('jobq.key'), local: localStorage.length, cookie: document.cookie, url: location.href }))
+    assert.deepEqual(stored, { session: KEY, local: 0, cookie: '', url: `${origin}/ui/#${app.jobQueue.queueName}` })
+  })
+
+  it('should show a job enqueued through the API in the counts within 1 s, without a reload', async (t) => {
+    const before = Number(await text('[data-count="queued"] b'))
+    const started = performance.now()
+    await enqueue('ok.task', 'counted')
+    await page.waitForFunction((n) => document.querySelector('[data-count="queued"] b')?.textContent === String(n), before + 1, { timeout: 10_000 })
+    const elapsed = performance.now() - started
+    t.diagnostic(`enqueue to count shown: ${elapsed.toFixed(0)} ms`)
+    assert.ok(elapsed < 1000, `the count took ${elapsed.toFixed(0)} ms`)
+  })
+
+  it('should find a job by its entity and show its record and timeline', async () => {
+    const job = await enqueue('ok.task', 'entity-to-find')
+    await page.fill('#search-input', 'entity-to-find')
+    await page.click('#search-form button')
+    await page.locator('#record').waitFor()
+    assert.match(await text('#record') ?? '', new RegExp(job.job_id))
+    await page.locator('#timeline li[data-type="job.enqueued"]').waitFor({ timeout: 10_000 })
+  })
+
+  it('should turn a failed job into a queued one with retry', async () => {
+    await call('POST', '/queue/resume')
+    const job = await enqueue('fail.task', 'to-retry')
+    await waitFor('the job to fail', async () => await statusOf(job.job_id) === 'failed')
+    await call('POST', '/queue/pause')
+    const row = page.locator(`#failed tr[data-job="${job.job_id}"]`)
+    await row.waitFor({ timeout: 10_000 })
+    await row.locator('button').click()
+    await row.getByText('queued').waitFor()
+    assert.equal(await statusOf(job.job_id), 'queued')
+  })
+
+  it('should show a 1 MB result cut short and stay responsive', async (t) => {
+    await call('POST', '/queue/resume')
+    const job = await enqueue('big.task', 'big-result')
+    await waitFor('the big job to complete', async () => await statusOf(job.job_id) === 'completed')
+    await call('POST', '/queue/pause')
+    // A heartbeat every 10 ms: its longest gap is the longest the page could not answer input.
+    await page.evaluate(() => {
+      const beat = { last: performance.now(), longest: 0 }
+      Object.assign(globalThis, { beat })
+      setInterval(() => {
+        const now = performance.now()
+        beat.longest = Math.max(beat.longest, now - beat.last)
+        beat.last = now
+      }, 10)
+    })
+    const started = performance.now()
+    await page.fill('#search-input', job.job_id)
+    await page.click('#search-form button')
+    await page.locator('#record .download').waitFor()
+    const shown = performance.now() - started
+    const longest = await page.evaluate(() => (globalThis as unknown as { beat: { longest: number } }).beat.longest)
+    const chars = await page.evaluate(() => Math.max(...[...document.querySelectorAll('#record pre')].map((pre) => pre.textContent?.length ?? 0)))
+    t.diagnostic(`1 MB result shown in ${shown.toFixed(0)} ms; longest stall of the page ${longest.toFixed(0)} ms; longest text shown ${chars} characters`)
+    assert.ok(chars < 10_000, `the page laid out ${chars} characters of one value`)
+    assert.ok(longest < 1000, `the page stalled for ${longest.toFixed(0)} ms`)
+  })
+
+  it('should fit a phone screen, light and dark, and write screenshots to docs/', async () => {
+    for (let i = 0; i < 6; i++) await enqueue(i % 3 === 0 ? 'fail.task' : 'ok.task', `shown-${i}`)
+    await call('POST', '/queue/resume')
+    await waitFor('the queue to drain', async () => (await call('GET', '/queue')).queued === 0)
+    await page.fill('#search-input', 'shown-1')
+    await page.click('#search-form button')
+    await page.locator('#timeline li[data-type="job.completed"]').waitFor({ timeout: 10_000 })
+    mkdirSync(DOCS, { recursive: true })
+    await page.waitForTimeout(1200)
+    await page.screenshot({ path: join(DOCS, 'dashboard-desktop.png'), fullPage: true })
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.waitForTimeout(1200)
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than a phone screen`)
+    await page.screenshot({ path: join(DOCS, 'dashboard-phone.png'), fullPage: true })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
+    assert.notEqual(background, 'rgb(246, 247, 249)', 'dark mode kept the light background')
+    await page.screenshot({ path: join(DOCS, 'dashboard-phone-dark.png'), fullPage: false })
+  })
+})
