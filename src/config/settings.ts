@@ -61,6 +61,8 @@ export const SETTINGS = [
   { env: 'JOBQ_REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', type: int(1000, 600_000), default: 30_000, for: ['api'], description: 'Longest time a client may take to send a whole request (slow clients are cut off).' },
   { env: 'JOBQ_HEADERS_TIMEOUT_MS', key: 'headersTimeoutMs', type: int(1000, 600_000), default: 10_000, for: ['api'], description: 'Longest time a client may take to send its request headers.' },
   { env: 'JOBQ_MAX_CONNECTIONS', key: 'maxConnections', type: int(1, 1_000_000), default: 10_000, for: ['api'], description: 'Open connections the API accepts at once; more are refused.' },
+  { env: 'JOBQ_EVENTS_HEARTBEAT_MS', key: 'eventsHeartbeatMs', type: int(1000, 15_000), default: 15_000, for: ['api'], description: 'How often an idle event stream (GET /events) gets a comment line, so proxies keep it open.' },
+  { env: 'JOBQ_EVENTS_CLIENT_BUFFER_BYTES', key: 'eventsClientBufferBytes', type: int(4096, 64 * 1024 * 1024), default: 1024 * 1024, for: ['api'], description: 'Bytes of events an event stream client may leave unread before the API drops it (it stopped reading).' },
   { env: 'JOBQ_COMPLETED_RETENTION_MS', key: 'completedRetentionMs', type: int(0, 365 * DAY), default: 3_600_000, for: both, description: 'How long completed and cancelled jobs stay readable.' },
   { env: 'JOBQ_FAILED_RETENTION_MS', key: 'failedRetentionMs', type: int(0, 365 * DAY), default: 7 * DAY, for: both, description: 'How long failed jobs (the dead-letter set) stay readable and retryable.' },
   { env: 'JOBQ_CONCURRENCY', key: 'concurrency', type: int(1, 10_000), default: 16, for: ['worker'], description: 'Callbacks in flight per worker process.' },

@@ -26,6 +26,8 @@ export interface QueueKeys {
   paused: string
   /** Prefix of the per-caller counters of @fastify/rate-limit. */
   rateLimitPrefix: string
+  /** STREAM of every job state change, written by the script that makes the change. */
+  events: string
 }
 
 export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
@@ -45,7 +47,8 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     handlers: tag + 'handlers',
     stats: tag + 'stats',
     paused: tag + 'paused',
-    rateLimitPrefix: tag + 'ratelimit:'
+    rateLimitPrefix: tag + 'ratelimit:',
+    events: tag + 'events'
   }
 }
 

@@ -53,6 +53,7 @@ async function swaggerPlugin (app: FastifyInstance): Promise<void> {
         { name: 'queue', description: 'The whole queue at a glance' },
         { name: 'queues', description: 'Named queues: each job, handler and queue route also exists under /queues/{queue}' },
         { name: 'handlers', description: 'Webhook targets that a job\'s task names' },
+        { name: 'events', description: 'Every job state change as it happens (Server-Sent Events)' },
         { name: 'health', description: 'Liveness and readiness' }
       ]
     },

@@ -10,6 +10,8 @@ import jobRoutes from './jobs.js'
 import batchRoutes from './batch.js'
 import queueRoutes from './queue.js'
 import handlerRoutes from './handlers.js'
+import eventRoutes from './events.js'
+import { eventLimits } from './event-limits.js'
 
 interface QueuesRouteOptions {
   config: Config
@@ -49,6 +51,7 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
     await scoped.register(batchRoutes, { prefix: '/jobs', limits, queueOf })
     await scoped.register(queueRoutes, { maxPageSize: config.maxPageSize, queueOf, mustExist: true })
     await scoped.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
+    await scoped.register(eventRoutes, { prefix: '/events', queueOf, mustExist: true, ...eventLimits(config) })
   }, { prefix: '/:queue' })
 }
 

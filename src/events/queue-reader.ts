@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyBaseLogger } from 'fastify'
+import type { RedisClient } from '../queue/redis.js'
+import { decodeEntry, FINAL_STATUSES, sseFrame, type JobEvent } from './event.js'
+
+/** An entry of a queue's event stream, decoded once and framed once for every client. */
+export interface StreamEntry {
+  id: string
+  event: JobEvent
+  /** The entry as SSE text, shared by every client it goes to. */
+  frame: string
+}
+
+/** Told of every batch of entries the reader reads, in stream order. */
+export type EntryListener = (entries: StreamEntry[]) => void
+
+/** What XREAD and XRANGE answer: [id, [field, value, ...]] per entry. */
+export type RawEntry = [string, string[]]
+
+export interface QueueReaderOptions {
+  queue: string
+  key: string
+  /** A connection of the reader's own: XREAD BLOCK holds it for the whole wait. */
+  connect: () => RedisClient
+  log: FastifyBaseLogger
+  /** How long one XREAD waits for new entries before it is sent again. */
+  blockMs: number
+}
+
+/** Entries one XREAD takes at most: a burst is read in a few round trips, none too large. */
+const BATCH = 1000
+
+/**
+ * Reads one queue's event stream for the whole process, on a connection of its own, and hands
+ * each batch to every listener: a thousand clients cost one blocking XREAD, not a thousand. Waiters
+ * for one job's end are kept by job id, so a batch wakes them without a look at every waiter.
+ */
+export class QueueEventReader {
+  /** The id of the last entry read: listeners get only entries after it. '0-0' for an empty stream. */
+  lastId = '0-0'
+  /** Settles once the reader knows where the stream ends (the first read goes on from there). */
+  readonly ready: Promise<void>
+  private readonly listeners = new Set<EntryListener>()
+  private readonly waiters = new Map<string, Set<() => void>>()
+  private readonly connection: RedisClient
+  private stopped = false
+
+  constructor (private readonly options: QueueReaderOptions) {
+    this.connection = options.connect()
+    this.ready = this.start()
+    // A reader that could not start is dropped by its hub; the rejection is answered there.
+    this.ready.catch(() => {})
+  }
+
+  /** Listeners and waiters together: the hub stops a reader nobody uses. */
+  get users (): number {
+    return this.listeners.size + this.waiters.size
+  }
+
+  addListener (listener: EntryListener): void {
+    this.listeners.add(listener)
+  }
+
+  removeListener (listener: EntryListener): void {
+    this.listeners.delete(listener)
+  }
+
+  /** Calls `wake` once an entry says the job is completed, failed or cancelled. */
+  addWaiter (jobId: string, wake: () => void): void {
+    let set = this.waiters.get(jobId)
+    if (!set) this.waiters.set(jobId, set = new Set())
+    set.add(wake)
+  }
+
+  removeWaiter (jobId: string, wake: () => void): void {
+    const set = this.waiters.get(jobId)
+    if (!set) return
+    set.delete(wake)
+    if (set.size === 0) this.waiters.delete(jobId)
+  }
+
+  /** Wakes every waiter (the process is closing: each answers with the job's state now). */
+  wakeAll (): void {
+    for (const set of this.waiters.values()) for (const wake of set) wake()
+  }
+
+  stop (): void {
+    this.stopped = true
+    // disconnect, not quit: QUIT would wait behind the XREAD that is blocking.
+    this.connection.disconnect()
+  }
+
+  private async start (): Promise<void> {
+    await this.connection.connect()
+    // The newest entry now: everything written after this call reaches the listeners.
+    const newest = await this.connection.xrevrange(this.options.key, '+', '-', 'COUNT', 1) as RawEntry[]
+    if (newest.length > 0) this.lastId = newest[0][0]
+    this.loop().catch((err: Error) => this.options.log.error({ err, queue: this.options.queue }, 'event stream reader stopped'))
+  }
+
+  private async loop (): Promise<void> {
+    const { key, blockMs, log, queue } = this.options
+    let failures = 0
+    while (!this.stopped) {
+      let reply: Array<[string, RawEntry[]]> | null
+      try {
+        reply = await this.connection.xread('COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', key, this.lastId) as typeof reply
+        failures = 0
+      } catch (err) {
+        if (this.stopped) return
+        // Redis away or failing over: the reader goes on from lastId once it answers, so clients miss nothing retained.
+        log[failures === 0 ? 'warn' : 'debug']({ err, queue }, 'reading the event stream failed; retrying')
+        failures++
+        await sleep(Math.min(100 * 2 ** failures, 2000))
+        continue
+      }
+      if (this.stopped) return
+      const raw = reply?.[0]?.[1]
+      if (raw && raw.length > 0) this.dispatch(raw)
+    }
+  }
+
+  private dispatch (raw: RawEntry[]): void {
+    const entries = raw.map(([id, fields]) => {
+      const event = decodeEntry(this.options.queue, fields)
+      return { id, event, frame: sseFrame(id, event) }
+    })
+    this.lastId = entries[entries.length - 1].id
+    for (const listener of this.listeners) {
+      try {
+        listener(entries)
+      } catch (err) {
+        // One client's failure (a socket torn down mid-write) must not keep the batch from the others.
+        this.options.log.warn({ err, queue: this.options.queue }, 'an event listener failed')
+      }
+    }
+    if (this.waiters.size === 0) return
+    for (const { event } of entries) {
+      if (!FINAL_STATUSES.has(event.status)) continue
+      const set = this.waiters.get(event.job_id)
+      if (set) for (const wake of [...set]) wake()
+    }
+  }
+}
