@@ -25,7 +25,7 @@ export async function loadQueues (onPick) {
   fill($('#queues'),
     h('thead', {}, h('tr', {}, h('th', {}, 'queue'), STATES.slice(0, 5).map((s) => h('th', { class: 'num' }, s)), h('th', {}, ''))),
     h('tbody', {}, queues.map((q) => h('tr', { class: q.name === state.queue ? 'selected' : '' },
-      h('td', {}, h('a', { href: `#${encodeURIComponent(q.name)}`, onclick: (e) => { e.preventDefault(); onPick(q.name) } }, q.name),
+      h('td', { class: 'long' }, h('a', { href: `#${encodeURIComponent(q.name)}`, onclick: (e) => { e.preventDefault(); onPick(q.name) } }, q.name),
         q.paused ? [' ', h('span', { class: 'badge paused' }, 'paused')] : []),
       STATES.slice(0, 5).map((s) => h('td', { class: 'num' }, num(q[s]))),
       h('td', {}, toggle(q))))))
