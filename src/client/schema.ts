@@ -278,6 +278,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every job state change of the queue, as Server-Sent Events
+         * @description A `text/event-stream` that stays open: each event's `id:` is its stream id and its `data:` one JobEvent (JSON on one line). Send the last id seen as `Last-Event-ID` (or `?last_event_id=`) to resume with no gap and no duplicate while the events are retained (JOBQ_EVENTS_RETENTION); when some may be gone, the stream starts with `event: gap` whose data names the oldest id retained. A comment line comes at least every 15 s. Send the key in the Authorization header, never in the URL (a browser reads the stream with fetch(), not EventSource).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queues": {
         parameters: {
             query?: never;
@@ -513,6 +533,26 @@ export interface paths {
         };
         /** List handlers */
         get: operations["listHandlersInQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every job state change of the queue, as Server-Sent Events
+         * @description A `text/event-stream` that stays open: each event's `id:` is its stream id and its `data:` one JobEvent (JSON on one line). Send the last id seen as `Last-Event-ID` (or `?last_event_id=`) to resume with no gap and no duplicate while the events are retained (JOBQ_EVENTS_RETENTION); when some may be gone, the stream starts with `event: gap` whose data names the oldest id retained. A comment line comes at least every 15 s. Send the key in the Authorization header, never in the URL (a browser reads the stream with fetch(), not EventSource).
+         */
+        get: operations["streamEventsInQueue"];
         put?: never;
         post?: never;
         delete?: never;
@@ -991,6 +1031,52 @@ export interface components {
         QueueList: {
             /** @description Every queue the caller may use, by name */
             queues: components["schemas"]["QueueSummary"][];
+        };
+        /**
+         * @description One job state change, as the `data:` of an event whose `id:` is its stream id. Fields beyond the first nine are the change's details and depend on its type; a client should ignore fields it does not know.
+         * @example {
+         *       "type": "job.completed",
+         *       "queue": "default",
+         *       "job_id": "VcE1jTf00001",
+         *       "entity_id": "user-42",
+         *       "task": "email.send",
+         *       "status": "completed",
+         *       "priority": 1,
+         *       "attempt": 1,
+         *       "at": "2026-12-02T04:00:00.000Z"
+         *     }
+         */
+        JobEvent: {
+            type: "job.enqueued" | "job.priority_changed" | "job.started" | "job.completed" | "job.failed" | "job.retry_scheduled" | "job.cancelled" | "job.progress" | "job.retried";
+            /** @description The queue of the job */
+            queue: string;
+            job_id: string;
+            entity_id: string;
+            task: string;
+            /** @description scheduled: waiting for its due time (delayed, or a retry after a failed attempt); failed: in the dead-letter set */
+            status: "queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled";
+            /** @description After the change */
+            priority: number;
+            /** @description Attempts so far */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            /** @description job.failed, job.retry_scheduled: why the attempt failed */
+            error?: string;
+            /**
+             * Format: date-time
+             * @description job.retry_scheduled, and job.enqueued of a delayed job: when it is due
+             */
+            next_attempt_at?: string;
+            /** @description job.priority_changed: the priority before */
+            from?: number;
+            /** @description job.progress: how far the handler says it is */
+            percent?: number;
+            /** @description job.progress: what the handler says it is doing */
+            message?: string;
         };
     };
     responses: never;
@@ -2317,6 +2403,82 @@ export interface operations {
                     "application/json": {
                         handlers: components["schemas"]["Handler"][];
                     };
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (as the Last-Event-ID header does, for clients that cannot set it) */
+                last_event_id?: string;
+                /** @description Only events of this job */
+                job_id?: string;
+                /** @description Only events of this entity's jobs */
+                entity_id?: string;
+                /** @description Only events of jobs of this task */
+                task?: string;
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.started, job.completed, job.failed, job.retry_scheduled, job.cancelled, job.progress, job.retried */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (never ends by itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["JobEvent"];
                 };
             };
             /** @description The one error shape of every route */
@@ -3746,6 +3908,94 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamEventsInQueue: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (as the Last-Event-ID header does, for clients that cannot set it) */
+                last_event_id?: string;
+                /** @description Only events of this job */
+                job_id?: string;
+                /** @description Only events of this entity's jobs */
+                entity_id?: string;
+                /** @description Only events of jobs of this task */
+                task?: string;
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.started, job.completed, job.failed, job.retry_scheduled, job.cancelled, job.progress, job.retried */
+                types?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (never ends by itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["JobEvent"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
