@@ -30,7 +30,7 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
   let watched: WatchedPage
   let page: Page
 
-  const call = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+  const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => {
     const res = await app.inject({ method, url, headers: admin, payload })
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
     return res.json()
@@ -94,6 +94,20 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     await page.locator('#record').waitFor()
     assert.match(await text('#record') ?? '', new RegExp(job.job_id))
     await page.locator('#timeline li[data-type="job.enqueued"]').waitFor({ timeout: 10_000 })
+  })
+
+  it('should resume its streams after a drop, with no event lost or repeated', async () => {
+    const job = await enqueue('ok.task', 'dropped')
+    await page.fill('#search-input', 'dropped')
+    await page.click('#search-form button')
+    await page.locator('#timeline li[data-type="job.enqueued"]').waitFor({ timeout: 10_000 })
+    // The server ends every stream, as a proxy or a restart would; the job changes meanwhile.
+    for (const stream of app.eventStreams) stream.close()
+    await call('PATCH', `/jobs/${job.job_id}/priority`, { priority: 3 })
+    await page.locator('#timeline li[data-type="job.priority_changed"]').waitFor({ timeout: 10_000 })
+    await page.locator('#stream-state.live').waitFor({ timeout: 10_000 })
+    assert.deepEqual(await page.locator('#timeline li').evaluateAll((items) => items.map((li) => li.getAttribute('data-type'))),
+      ['job.enqueued', 'job.priority_changed'])
   })
 
   it('should turn a failed job into a queued one with retry', async () => {

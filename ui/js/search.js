@@ -31,14 +31,17 @@ export async function search (id) {
   shown = { job, record: h('div', {}) }
   fill($('#search-result'), shown.record, h('h3', {}, 'Timeline'), events)
   showRecord(job)
-  const params = new URLSearchParams({ job_id: job.job_id, last_event_id: '0-0' })
-  timeline = openEventStream(`${base()}/events?${params}`, {
+  // From the start of the retained stream: 0-0 is before every event. Sent as Last-Event-ID, not
+  // ?last_event_id=, which would win over the header on a reconnect and replay what was shown.
+  timeline = openEventStream(`${base()}/events?${new URLSearchParams({ job_id: job.job_id })}`, {
+    lastEventId: '0-0',
     onEvent: (event) => {
-      if (event.type === 'gap') {
-        events.append(h('li', { class: 'muted' }, 'Older events of this job are no longer retained.'))
-        return
+      // Asked from the very start, the stream always says gap; whether this job lost events shows
+      // in its first one, which is its enqueue unless it was trimmed.
+      if (event.type === 'gap' || typeof event.data !== 'object' || event.data === null) return
+      if (events.childElementCount === 0 && event.data.type !== 'job.enqueued') {
+        events.append(h('li', { class: 'muted' }, 'Its earlier events are no longer retained.'))
       }
-      if (typeof event.data !== 'object' || event.data === null) return
       events.append(timelineItem(event.data))
       // The record is read again when the job's state moved on, not for every progress report.
       if (event.data.status !== shown?.job.status) refresh(job.job_id)
