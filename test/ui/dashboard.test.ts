@@ -25,6 +25,7 @@ const respond: Responder = (delivery, res) => {
 describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
   const suite = suiteContext()
   let app: FastifyInstance
+  let redisUrl: string
   let origin: string
   let browser: Browser
   let watched: WatchedPage
@@ -41,6 +42,7 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
 
   before(async () => {
     const redis = await startRedis(suite)
+    redisUrl = redis.url
     app = await buildApp(testConfig(redis.url, { JOBQ_ADMIN_KEYS: KEY }))
     suite.after(() => app.close())
     await app.listen({ host: '127.0.0.1', port: 0 })
@@ -147,6 +149,19 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     t.diagnostic(`1 MB result shown in ${shown.toFixed(0)} ms; longest stall of the page ${longest.toFixed(0)} ms; longest text shown ${chars} characters`)
     assert.ok(chars < 10_000, `the page laid out ${chars} characters of one value`)
     assert.ok(longest < 1000, `the page stalled for ${longest.toFixed(0)} ms`)
+  })
+
+  it('should work without a key against an API run without keys', async () => {
+    const open = await buildApp(testConfig(redisUrl))
+    suite.after(() => open.close())
+    await open.listen({ host: '127.0.0.1', port: 0 })
+    const other = await watchedPage(browser)
+    await other.page.goto(`http://127.0.0.1:${(open.server.address() as { port: number }).port}/ui/`)
+    await other.page.click('#no-key')
+    await other.page.locator('#stream-state.live').waitFor({ timeout: 10_000 })
+    await other.page.locator('[data-count="queued"]').waitFor()
+    assert.deepEqual(other.problems, [])
+    await other.page.close()
   })
 
   it('should fit a phone screen, light and dark, and write screenshots to docs/', async () => {

@@ -13,6 +13,8 @@ export async function loadHandlers () {
     ({ handlers } = await api(`${base()}/handlers`))
   } catch (err) {
     if (queue !== state.queue) return
+    // Asked again only when the key changes: every event would otherwise cost one more refusal.
+    if (err.status === 403) state.admin = false
     $('#handlers-error').textContent = err.status === 403 ? 'Handlers are shown to admin keys only.' : err.message
     fill($('#handlers'))
     return

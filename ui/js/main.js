@@ -36,7 +36,7 @@ function onEvent (event) {
   refresh.counts()
   refresh.processing()
   refresh.queues()
-  refresh.handlers()
+  if (state.admin) refresh.handlers()
   if (FAILED_CHANGES.has(data.type)) refresh.failed()
 }
 
@@ -81,6 +81,7 @@ async function start () {
   }
   $('#key-form').hidden = true
   $('#dashboard').hidden = false
+  state.admin = true
   state.defaultQueue = overview.queue
   const wanted = decodeURIComponent(location.hash.slice(1))
   showQueue(wanted || overview.queue)
