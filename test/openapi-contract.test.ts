@@ -252,6 +252,18 @@ it('should describe the server exactly, as Prism proxies judge every route with 
   await refused(json('POST', '/handlers/contract.spare/rotate-secret', { grace_ms: -1 }), 400)
   await refused(json('POST', '/handlers/contract.spare/rotate-secret', { grace: 1000 }), 400)
   await declined(json('POST', '/handlers/no.such.handler/rotate-secret'), 404)
+  for (const action of ['pause', 'resume']) {
+    await accepted(json('POST', `/handlers/contract.spare/${action}`), 200)
+    await refused(json('POST', `/handlers/not%20a%20name/${action}`), 400)
+    await declined(json('POST', `/handlers/no.such.handler/${action}`), 404)
+  }
+  // Limits: null clears them; a burst needs a rate.
+  await accepted(json('PUT', '/handlers/contract.spare', { url: 'https://hooks.example.com/jobq', max_concurrency: 2, rate_per_second: 0.5, burst: 3 }), 200)
+  await accepted(json('PUT', '/handlers/contract.spare', { url: 'https://hooks.example.com/jobq', max_concurrency: null, rate_per_second: null }), 200)
+  await refused(json('PUT', '/handlers/contract.spare', { url: 'https://hooks.example.com/jobq', max_concurrency: 0 }), 400)
+  await refused(json('PUT', '/handlers/contract.spare', { url: 'https://hooks.example.com/jobq', rate_per_second: 0 }), 400)
+  // A rule between two fields that the document states in words only.
+  await declined(json('PUT', '/handlers/contract.spare', { url: 'https://hooks.example.com/jobq', burst: 2 }), 400)
   await accepted(json('DELETE', '/handlers/contract.spare'), 204)
   await declined(json('DELETE', '/handlers/contract.spare'), 404)
   await refused(json('DELETE', '/handlers/-starts-with-a-dash'), 400)
@@ -384,6 +396,9 @@ it('should describe the server exactly, as Prism proxies judge every route with 
   for (const action of ['pause', 'resume']) {
     await accepted(json('POST', `/queues/${idle}/${action}`), 200)
     await refused(json('POST', `/queues/not%20a%20queue/${action}`), 400)
+    await accepted(json('POST', `/queues/${idle}/handlers/${task}/${action}`), 200)
+    await refused(json('POST', `/queues/${idle}/handlers/not%20a%20name/${action}`), 400)
+    await declined(json('POST', `/queues/${idle}/handlers/no.such.handler/${action}`), 404)
   }
   await accepted(json('DELETE', `/queues/${idle}/handlers/${task}`), 204)
   await declined(json('DELETE', `/queues/${idle}/handlers/${task}`), 404)

@@ -17,7 +17,7 @@ local rcall = redis.call
 -- The layout of a queue's data: records, keys, sets. Any change a running queue could not read must
 -- raise it, so that processes of one version refuse a queue written by another (checkFormat) instead
 -- of misreading it. Queues written before the format was recorded have no `format` key.
-local DATA_FORMAT = '1'
+local DATA_FORMAT = '2'
 
 -- The queue's format mark: nil when it has neither data nor a mark yet, false when it holds data
 -- with no mark (written before marks existed). Readable data is marked DATA_FORMAT.
@@ -235,4 +235,18 @@ local function maxAttempts(handlersKey, task, cache)
   if raw then n = tonumber(cjson.decode(raw).max_attempts) or 1 end
   cache[task] = n
   return n
+end
+
+-- Appends a change of the job to the queue's event stream (GET /events), in the script that makes
+-- the change, so no change goes unreported and none is reported that did not happen. The stream is
+-- trimmed to JOBQ_EVENTS_RETENTION entries by the API's housekeeping, not here: a script then needs
+-- no setting, and XADD stays a plain append.
+local function emitEvent(eventsKey, now, type, key, job, detail)
+  local args = { 'XADD', eventsKey, '*', 'type', type, 'job_id', publicId(key, job), 'entity_id', job[ENTITY],
+    'task', job[TASK], 'status', job[STATUS], 'priority', job[PRIORITY], 'attempt', job[ATTEMPTS], 'at', now }
+  if detail then
+    args[#args + 1] = 'detail'
+    args[#args + 1] = cjson.encode(detail)
+  end
+  rcall(unpack(args))
 end

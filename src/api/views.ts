@@ -1,5 +1,5 @@
 import type { JobRecord } from '../queue/job.js'
-import type { CallbackHeaders, Handler } from '../queue/handler-store.js'
+import type { CallbackHeaders, HandlerWithCounts } from '../queue/handler-store.js'
 import type { JobView } from './schemas/job.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -47,15 +47,22 @@ function maskHeaders (headers: CallbackHeaders): CallbackHeaders {
 }
 
 /** A handler without its secrets, which are shown once, when it is created, and with its header values masked. */
-export function toHandlerView (handler: Handler) {
+export function toHandlerView (handler: HandlerWithCounts) {
+  const rate = handler.rate_per_second
   return {
     name: handler.name,
     url: handler.url,
     timeout_ms: handler.timeout_ms,
     max_attempts: handler.max_attempts,
     backoff_ms: handler.backoff_ms,
+    max_concurrency: handler.max_concurrency,
+    rate_per_second: rate,
+    // The burst in force: the one set, or the rate's default.
+    burst: rate === null ? null : handler.burst ?? Math.ceil(rate),
     headers: maskHeaders(handler.headers),
     created_at: new Date(handler.created_at).toISOString(),
-    updated_at: new Date(handler.updated_at).toISOString()
+    updated_at: new Date(handler.updated_at).toISOString(),
+    paused: handler.paused,
+    ...handler.counts
   }
 }

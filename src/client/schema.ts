@@ -278,6 +278,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/handlers/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a handler: none of its jobs is dispatched
+         * @description Callbacks in flight finish; enqueueing, priority changes and cancels go on and its jobs keep their places. Jobs of other handlers are dispatched as if its backlog were not there. Pausing a paused handler changes nothing.
+         */
+        post: operations["pauseHandler"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/handlers/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused handler
+         * @description Its jobs are dispatched again from where they stopped, in priority and first-enqueue order. Resuming a running handler changes nothing.
+         */
+        post: operations["resumeHandler"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events": {
         parameters: {
             query?: never;
@@ -535,6 +575,46 @@ export interface paths {
         get: operations["listHandlersInQueue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/handlers/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a handler: none of its jobs is dispatched
+         * @description Callbacks in flight finish; enqueueing, priority changes and cancels go on and its jobs keep their places. Jobs of other handlers are dispatched as if its backlog were not there. Pausing a paused handler changes nothing.
+         */
+        post: operations["pauseHandlerInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/handlers/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused handler
+         * @description Its jobs are dispatched again from where they stopped, in priority and first-enqueue order. Resuming a running handler changes nothing.
+         */
+        post: operations["resumeHandlerInQueue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -854,6 +934,12 @@ export interface components {
             max_attempts?: number;
             /** @description First retry delay, doubled each attempt with jitter; default 1000 */
             backoff_ms?: number;
+            /** @description At most this many callbacks of the handler in flight at once, counted over every worker; null (the default): no limit */
+            max_concurrency?: number | null;
+            /** @description At most this many callbacks started per second on average, over every worker; null (the default): no limit */
+            rate_per_second?: number | null;
+            /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
+            burst?: number | null;
             /** @description Headers sent with every callback, e.g. {"authorization": "Bearer ..."}: at most 20, values up to 4096 characters of visible ASCII or Latin-1, spaces and tabs. Names are case-insensitive (stored lower-cased); content-type, content-length, content-encoding, host, user-agent, webhook-*, jobq-* (set by JobQ) and hop-by-hop headers (connection, keep-alive, transfer-encoding, upgrade, te, trailer, expect, proxy-*) are refused. Values are secrets: they are never shown again, only masked. Left out, the stored headers stay; {} removes them. */
             headers?: {
                 [key: string]: string;
@@ -888,6 +974,12 @@ export interface components {
             max_attempts: number;
             /** @description First retry delay, doubled each attempt with jitter; default 1000 */
             backoff_ms: number;
+            /** @description At most this many callbacks of the handler in flight at once, counted over every worker; null (the default): no limit */
+            max_concurrency: number | null;
+            /** @description At most this many callbacks started per second on average, over every worker; null (the default): no limit */
+            rate_per_second: number | null;
+            /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
+            burst: number | null;
             /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
             headers: {
                 [key: string]: string;
@@ -896,6 +988,14 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description No job of the handler is dispatched while paused (POST .../pause, .../resume) */
+            paused: boolean;
+            /** @description Its jobs waiting to be dispatched now */
+            queued: number;
+            /** @description Its jobs waiting for a due time (delayed jobs and retries) */
+            scheduled: number;
+            /** @description Its jobs being processed now (each holds one of max_concurrency) */
+            in_flight: number;
         };
         /**
          * @example {
@@ -927,6 +1027,12 @@ export interface components {
             max_attempts: number;
             /** @description First retry delay, doubled each attempt with jitter; default 1000 */
             backoff_ms: number;
+            /** @description At most this many callbacks of the handler in flight at once, counted over every worker; null (the default): no limit */
+            max_concurrency: number | null;
+            /** @description At most this many callbacks started per second on average, over every worker; null (the default): no limit */
+            rate_per_second: number | null;
+            /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
+            burst: number | null;
             /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
             headers: {
                 [key: string]: string;
@@ -935,6 +1041,14 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description No job of the handler is dispatched while paused (POST .../pause, .../resume) */
+            paused: boolean;
+            /** @description Its jobs waiting to be dispatched now */
+            queued: number;
+            /** @description Its jobs waiting for a due time (delayed jobs and retries) */
+            scheduled: number;
+            /** @description Its jobs being processed now (each holds one of max_concurrency) */
+            in_flight: number;
             /** @description Standard Webhooks signing secret (whsec_...). Shown only in this answer: keep it. */
             secret: string;
         };
@@ -2452,6 +2566,160 @@ export interface operations {
             };
         };
     };
+    pauseHandler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeHandler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     streamEvents: {
         parameters: {
             query?: {
@@ -3908,6 +4176,164 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseHandlerInQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeHandlerInQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description Name of a registered handler: 1-128 of A-Z a-z 0-9 _ . : -, starting with a letter or digit */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handler"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,6 +24,8 @@ export const InvalidHandlerUrlError = createError<[string]>(
   'JQ_ERR_INVALID_HANDLER_URL', 'body.url: %s is not an http(s) URL with a valid host and port', 400)
 export const HandlerHostNotAllowedError = createError<[string]>(
   'JQ_ERR_HANDLER_HOST_NOT_ALLOWED', 'body.url: host %s is not allowed by JOBQ_HANDLER_HOSTS', 400)
+export const BurstWithoutRateError = createError(
+  'JQ_ERR_BURST_WITHOUT_RATE', 'body.burst: a burst needs rate_per_second (the rate it is a burst of)', 400)
 export const LimitExceededError = createError<[string]>('JQ_ERR_LIMIT_EXCEEDED', '%s', 400)
 export const NestedTooDeepError = createError<[string, number]>(
   'JQ_ERR_NESTED_TOO_DEEP', '%s: nests arrays and objects more than %d levels deep (JOBQ_MAX_JSON_DEPTH)', 400)

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import createError from '@fastify/error'
 import type { RedisClient } from './redis.js'
-import type { QueueKeys } from './keys.js'
+import { flowKeys, readyKey, type QueueKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
 
 export interface HandlerSettings {
@@ -9,6 +9,12 @@ export interface HandlerSettings {
   timeout_ms: number
   max_attempts: number
   backoff_ms: number
+  /** Callbacks of this handler in flight at once, over every worker; null: no limit. */
+  max_concurrency: number | null
+  /** Callbacks started per second on average, over every worker; null: no limit. */
+  rate_per_second: number | null
+  /** Callbacks the rate lets start at once from rest; null: the rate rounded up. */
+  burst: number | null
 }
 
 /**
@@ -30,9 +36,22 @@ export interface Handler extends HandlerSettings {
   headers: CallbackHeaders
   created_at: number
   updated_at: number
+  /** No job of the handler is claimed while paused (POST /handlers/{name}/pause). */
+  paused: boolean
 }
 
-export const HANDLER_DEFAULTS = { timeout_ms: 30_000, max_attempts: 5, backoff_ms: 1000 }
+/** How many of a handler's jobs are in each state now. */
+export interface HandlerCounts {
+  queued: number
+  scheduled: number
+  in_flight: number
+}
+
+export type HandlerWithCounts = Handler & { counts: HandlerCounts }
+
+export const HANDLER_DEFAULTS = {
+  timeout_ms: 30_000, max_attempts: 5, backoff_ms: 1000, max_concurrency: null, rate_per_second: null, burst: null
+}
 
 /** A signing secret in the Standard Webhooks form: `whsec_` and base64 of 32 random bytes. */
 export function newSigningSecret (): string {
@@ -99,35 +118,77 @@ export class HandlerStore {
    * callback headers unless `headers` is given (`{}` removes them).
    */
   async put (name: string, settings: Partial<HandlerSettings> & { url: string, headers?: Record<string, string> }):
-  Promise<{ created: boolean, handler: Handler }> {
+  Promise<{ created: boolean, handler: HandlerWithCounts }> {
     const { headers, ...rest } = settings
     const full: HandlerSettings = { ...HANDLER_DEFAULTS, ...rest }
     const headersJson = headers === undefined ? '' : JSON.stringify(normalizeCallbackHeaders(headers))
-    const reply = await this.call(() => this.redis.putHandler(this.keys.handlers, this.keys.wake, name,
-      JSON.stringify(full), this.now(), newSigningSecret(), headersJson)) as [number, string]
-    const handler = withDefaults(JSON.parse(reply[1]))
+    const reply = await this.call(() => this.redis.putHandler(this.keys.handlers, this.keys.wake, ...flowKeys(this.keys),
+      name, JSON.stringify(full), this.now(), newSigningSecret(), headersJson)) as [number, string]
+    const [handler] = await this.withCounts([withDefaults(JSON.parse(reply[1]))])
     return { created: reply[0] === 1, handler }
   }
 
-  /** A new current secret; the old ones are still sent for `graceMs`. Null when there is no such handler. */
-  async rotateSecret (name: string, graceMs: number): Promise<Handler | null> {
-    const raw = await this.call(() => this.redis.rotateSecret(this.keys.handlers, name, newSigningSecret(), this.now(), graceMs)) as string | null
-    return raw === null ? null : withDefaults(JSON.parse(raw))
+  /**
+   * Pauses (true) or resumes a handler: paused, none of its jobs is claimed, while its callbacks in
+   * flight finish and jobs of other handlers go on. Null when there is no such handler.
+   */
+  async setPaused (name: string, paused: boolean): Promise<HandlerWithCounts | null> {
+    const raw = await this.call(() => this.redis.pauseHandler(this.keys.handlers, this.keys.wake, ...flowKeys(this.keys),
+      name, paused ? '1' : '0', this.now())) as string | null
+    if (raw === null) return null
+    return (await this.withCounts([withDefaults(JSON.parse(raw))]))[0]
   }
 
-  async get (name: string): Promise<Handler | null> {
+  /** A new current secret; the old ones are still sent for `graceMs`. Null when there is no such handler. */
+  async rotateSecret (name: string, graceMs: number): Promise<HandlerWithCounts | null> {
+    const raw = await this.call(() => this.redis.rotateSecret(this.keys.handlers, name, newSigningSecret(), this.now(), graceMs)) as string | null
+    return raw === null ? null : (await this.withCounts([withDefaults(JSON.parse(raw))]))[0]
+  }
+
+  /** The handler as stored, without counts: what a worker needs to call it. */
+  async read (name: string): Promise<Handler | null> {
     const raw = await this.call(() => this.redis.hget(this.keys.handlers, name)) as string | null
     return raw === null ? null : withDefaults(JSON.parse(raw))
   }
 
-  async list (): Promise<Handler[]> {
-    const all = await this.call(() => this.redis.hgetall(this.keys.handlers)) as Record<string, string>
-    return Object.values(all).map((raw) => withDefaults(JSON.parse(raw))).sort((a, b) => a.name.localeCompare(b.name))
+  async get (name: string): Promise<HandlerWithCounts | null> {
+    const handler = await this.read(name)
+    return handler === null ? null : (await this.withCounts([handler]))[0]
   }
 
-  /** Returns false when there was no such handler. Jobs still naming it fail when dispatched. */
+  async list (): Promise<HandlerWithCounts[]> {
+    const all = await this.call(() => this.redis.hgetall(this.keys.handlers)) as Record<string, string>
+    const handlers = Object.values(all).map((raw) => withDefaults(JSON.parse(raw))).sort((a, b) => a.name.localeCompare(b.name))
+    return await this.withCounts(handlers)
+  }
+
+  /**
+   * Returns false when there was no such handler. Its limits and pause go with it; jobs still
+   * naming it fail when dispatched.
+   */
   async delete (name: string): Promise<boolean> {
-    return await this.call(() => this.redis.hdel(this.keys.handlers, name)) === 1
+    return await this.call(() => this.redis.deleteHandler(this.keys.handlers, ...flowKeys(this.keys), this.keys.wake, name)) === 1
+  }
+
+  /**
+   * Each handler with how many of its jobs are queued, scheduled and in flight now: one pipeline
+   * (every key is in the queue's slot), read at one moment per key rather than in one atomic step,
+   * as counts that change every millisecond are anyway.
+   */
+  private async withCounts (handlers: Handler[]): Promise<HandlerWithCounts[]> {
+    if (handlers.length === 0) return []
+    const k = this.keys
+    const fields = handlers.flatMap((h) => [`scheduled:${h.name}`, `inflight:${h.name}`])
+    const pipeline = this.redis.pipeline().hmget(k.flow, ...fields)
+    for (const h of handlers) pipeline.zcard(readyKey(k, h.name))
+    const replies = await this.call(async () => await pipeline.exec()) as Array<[Error | null, unknown]>
+    const failed = replies.find(([err]) => err)
+    if (failed) throw toQueueError(failed[0])
+    const counts = replies[0][1] as Array<string | null>
+    return handlers.map((h, i) => ({
+      ...h,
+      counts: { queued: replies[i + 1][1] as number, scheduled: Number(counts[2 * i] ?? 0), in_flight: Number(counts[2 * i + 1] ?? 0) }
+    }))
   }
 
   private async call (run: () => Promise<unknown>): Promise<unknown> {
@@ -142,5 +203,5 @@ export class HandlerStore {
 function withDefaults (stored: Partial<Handler>): Handler {
   // Lua's cjson writes a missing expiry as false; the rest of the code knows only null.
   const secrets = (stored.secrets ?? []).map((s) => ({ secret: s.secret, expires_at: s.expires_at || null }))
-  return { ...HANDLER_DEFAULTS, ...stored, secrets, headers: stored.headers ?? {} } as Handler
+  return { ...HANDLER_DEFAULTS, ...stored, secrets, headers: stored.headers ?? {}, paused: stored.paused === true } as Handler
 }

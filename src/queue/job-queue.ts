@@ -3,7 +3,7 @@ import type { RedisClient } from './redis.js'
 import { EnqueueCoalescer } from './enqueue-coalescer.js'
 import { errorFromScriptCode, InvalidCursorError, NotReplicatedError, queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
-import { queueKeys, type QueueKeys } from './keys.js'
+import { flowKeys, queueKeys, type QueueKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
 
 export type EnqueueOutcome = 'created' | 'priority_raised' | 'exists' | 'processing'
@@ -55,6 +55,8 @@ export interface JobQueueOptions {
   prefix?: string
   completedRetentionMs?: number
   failedRetentionMs?: number
+  /** JOBQ_EVENTS_RETENTION: the events stream keeps about this many entries. */
+  eventsRetention?: number
   clock?: () => number
   /** Told of every Redis call that fails for want of Redis (for metrics). */
   onRedisError?: (err: Error) => void
@@ -82,6 +84,7 @@ export class JobQueue {
   readonly redis: RedisClient
   readonly completedRetentionMs: number
   readonly failedRetentionMs: number
+  readonly eventsRetention: number
   private readonly now: () => number
   private readonly onRedisError: (err: Error) => void
   private readonly waitReplicas: number
@@ -94,6 +97,7 @@ export class JobQueue {
     this.keys = queueKeys(this.queueName, options.prefix)
     this.completedRetentionMs = options.completedRetentionMs ?? HOUR
     this.failedRetentionMs = options.failedRetentionMs ?? 7 * 24 * HOUR
+    this.eventsRetention = options.eventsRetention ?? 100_000
     this.now = options.clock ?? Date.now
     this.onRedisError = options.onRedisError ?? (() => {})
     this.waitReplicas = options.waitReplicas ?? 0
@@ -106,7 +110,8 @@ export class JobQueue {
     const args: Array<string | number> = [this.now(), jobs.length]
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata, j.due_at ?? 0)
     if (this.waitReplicas > 0) args.push('1')
-    const reply = await this.write('enqueueJobs', [k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, k.scheduled, ...args])
+    const reply = await this.write('enqueueJobs', [k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, k.scheduled,
+      ...flowKeys(k), k.events, ...args])
     if (reply[0] === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     return decodeJobs(reply).map(({ code, job }, i) => {
       if (code < 0) return { outcome: 'no_handler', job: null }
@@ -134,7 +139,8 @@ export class JobQueue {
   /** Changes the priority of a queued or scheduled job; it keeps its first-enqueue place. */
   async updatePriority (ident: string, priority: Priority): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.write('updatePriority', [k.queued, k.jobs, k.entities, ident, priority, this.now()]))
+    return this.single(ident, () => this.write('updatePriority', [k.queued, k.jobs, k.entities, ...flowKeys(k), k.events,
+      ident, priority, this.now()]))
   }
 
   /** Cancels a waiting job (its entity is free again), or forgets a finished one. */
@@ -143,7 +149,7 @@ export class JobQueue {
     let code = 0
     const job = await this.single(ident, async () => {
       const reply = await this.write('cancelJob', [k.queued, k.scheduled, k.completed, k.failed, k.cancelled,
-        k.jobs, k.entities, ident, this.now(), this.completedRetentionMs])
+        k.jobs, k.entities, ...flowKeys(k), k.events, ident, this.now(), this.completedRetentionMs])
       code = Array.isArray(reply) ? reply[0] : reply
       return reply
     })
@@ -153,7 +159,8 @@ export class JobQueue {
   /** Puts a failed job back in the queue with a fresh allowance of attempts. */
   async retry (ident: string): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.write('retryJob', [k.queued, k.failed, k.jobs, k.entities, k.wake, ident, this.now()]))
+    return this.single(ident, () => this.write('retryJob', [k.queued, k.failed, k.jobs, k.entities, k.wake, ...flowKeys(k), k.events,
+      ident, this.now()]))
   }
 
   /** Counts of every state and runtime statistics. */
@@ -224,7 +231,8 @@ export class JobQueue {
     const k = this.keys
     const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs]
     for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
-    const keysAndArgs = [k.queued, k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, k.paused, ...args]
+    const keysAndArgs = [k.queued, k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, k.paused,
+      ...flowKeys(k), k.events, ...args]
     const jobsAt = 2 + completions.length
     const decode = (reply: Array<string | number | null>) => ({
       jobs: decodeJobs(reply, jobsAt).map((r) => r.job),
@@ -267,12 +275,14 @@ export class JobQueue {
     return await this.call(() => this.redis.extendLeases(k.processing, k.jobs, this.now(), leaseMs, ...args)) as string[]
   }
 
-  /** Periodic upkeep any process may run: lapsed leases, due retries, expired history. */
+  /** Periodic upkeep any process may run: lapsed leases, due retries, expired history, old events. */
   async housekeeping (workerId = 'housekeeping'): Promise<{ recovered: number, trimmed: number }> {
     const k = this.keys
     const { recovered } = await this.claim(0, workerId, 0)
     const trimmed = await this.call(() => this.redis.trimHistory(k.completed, k.failed, k.cancelled, k.jobs, k.entities,
       this.now(), this.completedRetentionMs, this.failedRetentionMs, 1000)) as number
+    // `~`: Redis trims whole nodes of the stream only, which is cheap; the stream keeps a little more.
+    await this.call(() => this.redis.xtrim(k.events, 'MAXLEN', '~', this.eventsRetention))
     return { recovered, trimmed }
   }
 
@@ -283,7 +293,8 @@ export class JobQueue {
    */
   async checkFormat (): Promise<void> {
     const k = this.keys
-    const [ours, stored] = await this.call(() => this.redis.checkFormat(k.format, k.jobs, k.seq)) as [string, string | null]
+    const [ours, stored] = await this.call(() => this.redis.checkFormat(k.format, k.jobs, k.seq, k.queued, k.processing, k.scheduled,
+      ...flowKeys(k))) as [string, string | null]
     if (stored !== ours) throw queueFormatError(this.queueName, stored, ours)
   }
 
@@ -291,13 +302,13 @@ export class JobQueue {
   async checkInvariants (): Promise<string[]> {
     const k = this.keys
     return await this.call(() => this.redis.checkInvariants(k.queued, k.processing, k.scheduled, k.completed,
-      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format)) as string[]
+      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k))) as string[]
   }
 
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {
     const k = this.keys
     const code = await this.write('failJob', [k.processing, k.scheduled, k.failed, k.jobs, k.entities,
-      k.stats, k.wake, k.queued, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0]) as number
+      k.stats, k.wake, k.queued, ...flowKeys(k), k.events, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0]) as number
     if (code < 0) throw errorFromScriptCode(code, jobId)
     return code
   }

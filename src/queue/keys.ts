@@ -24,10 +24,21 @@ export interface QueueKeys {
   stats: string
   /** Present while the queue is paused (lua/pauseQueue-2.lua). */
   paused: string
+  /**
+   * Not a key: the prefix of each handler's own ready zset (`ready:<task>`, lua/includes/flow.lua).
+   * Scripts append the handler's name; readyKey() builds one here.
+   */
+  ready: string
+  /** ZSET of the handlers that may be dispatched to now, scored by their first ready job. */
+  heads: string
+  /** ZSET of the handlers held by their rate limit, scored by when they may start the next job. */
+  throttled: string
+  /** HASH of each handler's limits, holds, in-flight and scheduled counts (lua/includes/flow.lua). */
+  flow: string
+  /** STREAM of every job state change (GET /events), trimmed to JOBQ_EVENTS_RETENTION entries. */
+  events: string
   /** Prefix of the per-caller counters of @fastify/rate-limit. */
   rateLimitPrefix: string
-  /** STREAM of every job state change, written by the script that makes the change. */
-  events: string
 }
 
 export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
@@ -47,9 +58,23 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     handlers: tag + 'handlers',
     stats: tag + 'stats',
     paused: tag + 'paused',
-    rateLimitPrefix: tag + 'ratelimit:',
-    events: tag + 'events'
+    ready: tag + 'ready:',
+    heads: tag + 'heads',
+    throttled: tag + 'throttled',
+    flow: tag + 'flow',
+    events: tag + 'events',
+    rateLimitPrefix: tag + 'ratelimit:'
   }
+}
+
+/** The ready zset of one handler's jobs. */
+export function readyKey (keys: QueueKeys, task: string): string {
+  return keys.ready + task
+}
+
+/** The keys every script that moves jobs in or out of the queue reads flow control from, in order. */
+export function flowKeys (keys: QueueKeys): string[] {
+  return [keys.ready, keys.heads, keys.throttled, keys.flow]
 }
 
 /** Queue names: 1-64 of A-Z a-z 0-9 _ . - (so a name never holds the `}` that would end its hash tag). */

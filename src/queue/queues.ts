@@ -23,6 +23,7 @@ export function queuesFromConfig (config: Config, redis: RedisClient, onRedisErr
     redis,
     completedRetentionMs: config.completedRetentionMs,
     failedRetentionMs: config.failedRetentionMs,
+    eventsRetention: config.eventsRetention,
     waitReplicas: config.waitReplicas,
     waitTimeoutMs: config.waitTimeoutMs,
     onRedisError

@@ -7,7 +7,7 @@ import type { RedisClient } from './redis.js'
 export const luaDir = join(import.meta.dirname, '../../lua')
 
 const SCRIPT_FILE = /^([a-z][A-Za-z]+)-(\d+)\.lua$/
-const INCLUDE = /^--- @include "([a-z-]+)"$/m
+const INCLUDE = /^--- @include "([a-z-]+)"$/gm
 
 export interface ScriptSource {
   name: string
@@ -59,5 +59,7 @@ declare module 'ioredis' {
     checkInvariants(...args: Arg[]): Result<unknown, Context>
     checkFormat(...args: Arg[]): Result<unknown, Context>
     pauseQueue(...args: Arg[]): Result<unknown, Context>
+    pauseHandler(...args: Arg[]): Result<unknown, Context>
+    deleteHandler(...args: Arg[]): Result<unknown, Context>
   }
 }

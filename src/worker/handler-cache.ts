@@ -13,7 +13,7 @@ export class HandlerCache {
     const now = Date.now()
     const entry = this.entries.get(name)
     if (entry && now - entry.at < this.ttlMs) return entry.handler
-    const handler = this.store.get(name)
+    const handler = this.store.read(name)
     this.entries.set(name, { at: now, handler })
     // A failed read must not be cached: the next job asks Redis again.
     handler.catch(() => this.entries.delete(name))

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { HandlerHostNotAllowedError, HandlerNotFoundError, InvalidHandlerUrlError } from '../../queue/errors.js'
+import { BurstWithoutRateError, HandlerHostNotAllowedError, HandlerNotFoundError, InvalidHandlerUrlError } from '../../queue/errors.js'
 import type { HandlerHosts } from '../../queue/handler-hosts.js'
 import { normalizeCallbackHeaders } from '../../queue/handler-store.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerParamsSchema, HandlerSchema } from '../schemas/handler.js'
@@ -34,6 +34,7 @@ const handlerRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { hosts: Han
     // The schema's `uri` format takes URLs the worker's WHATWG parser refuses (`http://`, port 99999)
     if (!URL.canParse(request.body.url) || !new URL(request.body.url).hostname) throw new InvalidHandlerUrlError(request.body.url)
     if (!hosts.allows(request.body.url)) throw new HandlerHostNotAllowedError(new URL(request.body.url).hostname)
+    if (request.body.burst != null && request.body.rate_per_second == null) throw new BurstWithoutRateError()
     const queue = queueOf(request)
     // Listed before its first handler is written: a queue with a handler is always in GET /queues.
     await app.queues.register(queue.name)
@@ -86,6 +87,27 @@ const handlerRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { hosts: Han
     if (!handler) throw new HandlerNotFoundError(request.params.name)
     return toHandlerView(handler)
   })
+
+  for (const paused of [true, false]) {
+    const verb = paused ? 'pause' : 'resume'
+    app.post(`/:name/${verb}`, {
+      schema: {
+        tags: ['handlers'],
+        operationId: paused ? 'pauseHandler' : 'resumeHandler',
+        summary: paused ? 'Pause a handler: none of its jobs is dispatched' : 'Resume a paused handler',
+        description: paused
+          ? 'Callbacks in flight finish; enqueueing, priority changes and cancels go on and its jobs keep their places. ' +
+            'Jobs of other handlers are dispatched as if its backlog were not there. Pausing a paused handler changes nothing.'
+          : 'Its jobs are dispatched again from where they stopped, in priority and first-enqueue order. Resuming a running handler changes nothing.',
+        params: HandlerParamsSchema,
+        response: { 200: ref(HandlerSchema), 404: ref(ErrorSchema), ...adminErrorResponses }
+      }
+    }, async (request) => {
+      const handler = await queueOf(request).handlers.setPaused(request.params.name, paused)
+      if (!handler) throw new HandlerNotFoundError(request.params.name)
+      return toHandlerView(handler)
+    })
+  }
 
   app.delete('/:name', {
     schema: {

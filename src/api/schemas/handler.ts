@@ -9,7 +9,16 @@ const settings = {
   url: Type.String({ format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: 2048, description: 'http:// or https:// URL the worker POSTs each job to' }),
   timeout_ms: Type.Integer({ minimum: 100, maximum: 3_600_000, description: 'Per attempt; default 30000' }),
   max_attempts: Type.Integer({ minimum: 1, maximum: 100, description: 'Attempts before the job fails for good; default 5' }),
-  backoff_ms: Type.Integer({ minimum: 0, maximum: 86_400_000, description: 'First retry delay, doubled each attempt with jitter; default 1000' })
+  backoff_ms: Type.Integer({ minimum: 0, maximum: 86_400_000, description: 'First retry delay, doubled each attempt with jitter; default 1000' }),
+  max_concurrency: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
+    description: 'At most this many callbacks of the handler in flight at once, counted over every worker; null (the default): no limit'
+  }),
+  rate_per_second: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }), Type.Null()], {
+    description: 'At most this many callbacks started per second on average, over every worker; null (the default): no limit'
+  }),
+  burst: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
+    description: 'How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second'
+  })
 }
 
 const headersExample = { authorization: 'Bearer 7Fq2xLr9wK3mT8', 'x-tenant': 'acme' }
@@ -32,6 +41,9 @@ export const HandlerBodySchema = Type.Object({
   timeout_ms: Type.Optional(settings.timeout_ms),
   max_attempts: Type.Optional(settings.max_attempts),
   backoff_ms: Type.Optional(settings.backoff_ms),
+  max_concurrency: Type.Optional(settings.max_concurrency),
+  rate_per_second: Type.Optional(settings.rate_per_second),
+  burst: Type.Optional(settings.burst),
   headers: Type.Optional(HeadersSchema)
 }, { $id: 'HandlerSettings', additionalProperties: false, examples: [{ ...handlerSettingsExample, headers: headersExample }] })
 
@@ -43,7 +55,11 @@ const handlerProperties = {
     description: 'The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12'
   }),
   created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' })
+  updated_at: Type.String({ format: 'date-time' }),
+  paused: Type.Boolean({ description: 'No job of the handler is dispatched while paused (POST .../pause, .../resume)' }),
+  queued: Type.Integer({ minimum: 0, description: 'Its jobs waiting to be dispatched now' }),
+  scheduled: Type.Integer({ minimum: 0, description: 'Its jobs waiting for a due time (delayed jobs and retries)' }),
+  in_flight: Type.Integer({ minimum: 0, description: 'Its jobs being processed now (each holds one of max_concurrency)' })
 }
 
 const maskedHandlerExample = { ...handlerExample, headers: maskedExample }

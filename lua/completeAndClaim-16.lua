@@ -19,6 +19,11 @@
   KEYS[9] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
   KEYS[10] entities   HASH  jobq:{q}:entities
   KEYS[11] paused     STRING jobq:{q}:paused    present while the queue is paused: nothing is claimed
+  KEYS[12] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[13] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[14] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[15] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[16] events     STREAM jobq:{q}:events
   ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id  ARGV[5] completed retention (ms)
   ARGV[6..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
   Returns { next wake-up (ms) or false, recovered lease count (both false and 0 when housekeeping
@@ -27,9 +32,12 @@
   pushJob with code 1; the lease token is the record's LEASE field.
 ]]
 --- @include "job"
+--- @include "flow"
 
 local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey, pausedKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local flow = newFlow(KEYS[12], KEYS[13], KEYS[14], KEYS[15])
+local eventsKey = KEYS[16]
 local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local HOUSEKEEPING_LIMIT = 100
 
@@ -54,6 +62,8 @@ end
 callMany('ZREM', processingKey, done)
 local finished = newFinished()
 local doneAt = {}
+-- Slots a completion freed that let a handler held at its concurrency limit go: news to idle workers.
+local freed = false
 for _, key in ipairs(done) do
   doneAt[#doneAt + 1], doneAt[#doneAt + 2] = now, key
   local job = doneJobs[key]
@@ -62,6 +72,8 @@ for _, key in ipairs(done) do
   if doneResults[key] ~= '' then job[RESULT] = doneResults[key] end
   saveJob(jobsKey, key, job)
   addFinished(finished, 'completed', now - job[STARTED_AT])
+  if freeSlot(flow, job[TASK]) then freed = true end
+  emitEvent(eventsKey, now, 'job.completed', key, job)
 end
 callMany('ZADD', completedKey, doneAt)
 flushFinished(statsKey, finished)
@@ -72,7 +84,12 @@ end
 
 local reply = {false, 0}
 for i = 1, #codes do reply[#reply + 1] = codes[i] end
-if count == 0 and #codes > 0 then return reply end
+-- A paused queue keeps its jobs in place (and its housekeeping going); resuming it wakes the workers.
+local paused = rcall('EXISTS', pausedKey) == 1
+if count == 0 and #codes > 0 then
+  if freed and not paused then wakeWorkers(wakeChannel) end
+  return reply
+end
 
 -- Lapsed leases: the attempt counts, so a job that kills its worker every time still ends.
 local lapsed = rcall('ZRANGEBYSCORE', processingKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
@@ -84,24 +101,24 @@ for _, key in ipairs(lapsed) do
   if job then
     job[LAST_ERROR] = 'lease expired: worker ' .. tostring(job[LEASE]) .. ' did not answer in time'
     job[LEASE] = false
+    freeSlot(flow, job[TASK])
     if job[ATTEMPTS] >= maxAttempts(handlersKey, job[TASK], attemptsCache) then
       job[STATUS] = 'failed'
       job[FINISHED_AT] = now
       rcall('ZADD', failedKey, now, key)
       addFinished(finished, 'failed', now - (job[STARTED_AT] or now))
+      emitEvent(eventsKey, now, 'job.failed', key, job, { error = job[LAST_ERROR] })
     else
       job[STATUS] = 'queued'
       job[STARTED_AT] = false
-      rcall('ZADD', queuedKey, queueScore(job), key)
+      makeReady(flow, queuedKey, key, job)
+      emitEvent(eventsKey, now, 'job.retry_scheduled', key, job, { error = job[LAST_ERROR], next_attempt_at = now })
     end
     saveJob(jobsKey, key, job)
   end
 end
 
 flushFinished(statsKey, finished)
-
--- A paused queue keeps its jobs in place (and its housekeeping going); resuming it wakes the workers.
-local paused = rcall('EXISTS', pausedKey) == 1
 
 local due = rcall('ZRANGEBYSCORE', scheduledKey, '-inf', now, 'LIMIT', 0, HOUSEKEEPING_LIMIT)
 for _, key in ipairs(due) do
@@ -111,21 +128,24 @@ for _, key in ipairs(due) do
     job[STATUS] = 'queued'
     job[NEXT_ATTEMPT_AT] = false
     saveJob(jobsKey, key, job)
-    rcall('ZADD', queuedKey, queueScore(job), key)
+    countScheduled(flow, job[TASK], -1)
+    makeReady(flow, queuedKey, key, job)
+    emitEvent(eventsKey, now, 'job.due', key, job)
   end
 end
+local unthrottled = releaseThrottled(flow, now)
 
 reply[2] = #lapsed
 if count > 0 and not paused then
-  local popped = rcall('ZPOPMIN', queuedKey, count)
-  -- One counter step per call: the tokens of this batch are the last #popped / 2 values it passed.
-  local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped / 2) or 0
+  local popped = claimReady(flow, queuedKey, count, now)
+  -- One counter step per call: the tokens of this batch are the last #popped values it passed.
+  local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped) or 0
   -- Every popped job is in `processing` before any record changes: should a record fail to load
   -- or save, the jobs before it are still where lapse recovery finds them.
   local leased = {}
-  for i = 1, #popped, 2 do leased[#leased + 1], leased[#leased + 2] = now + leaseMs, popped[i] end
+  for i = 1, #popped do leased[#leased + 1], leased[#leased + 2] = now + leaseMs, popped[i] end
   callMany('ZADD', processingKey, leased)
-  for i = 1, #popped, 2 do
+  for i = 1, #popped do
     local key = popped[i]
     local job = loadJob(jobsKey, key)
     if job then
@@ -135,8 +155,9 @@ if count > 0 and not paused then
       -- A token no earlier claim of this job had: the attempt count alone repeats once POST /retry
       -- resets it (or a release gives an attempt back), and a late answer to that earlier claim
       -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.
-      job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. (lastLease - (#popped - i - 1) / 2)
+      job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. (lastLease - (#popped - i))
       saveJob(jobsKey, key, job)
+      emitEvent(eventsKey, now, 'job.started', key, job)
       pushJob(reply, 1, key, job, false, false)
     end
   end
@@ -144,17 +165,17 @@ end
 
 -- Jobs this housekeeping put back are news to idle workers of the queue (this caller may claim
 -- none of them: a housekeeping call, or one that claims for fewer slots), unless it is paused.
-if #lapsed + #due > 0 and not paused then wakeWorkers(wakeChannel) end
--- Tell the caller when to look again: now if jobs are left, else at the next retry or lease
--- deadline, so no worker ever polls an idle queue.
-if not paused and rcall('ZCARD', queuedKey) > 0 then
+if (#lapsed + #due + unthrottled > 0 or freed) and not paused then wakeWorkers(wakeChannel) end
+-- Tell the caller when to look again: now if jobs may be dispatched, else at the next retry, lease
+-- deadline or rate limit's next start, so no worker ever polls an idle or held-back queue.
+if not paused and rcall('ZCARD', flow.heads) > 0 then
   reply[1] = now
 else
-  local nextDue = rcall('ZRANGE', scheduledKey, 0, 0, 'WITHSCORES')[2]
-  local nextLapse = rcall('ZRANGE', processingKey, 0, 0, 'WITHSCORES')[2]
   local nextAt = false
-  if nextDue then nextAt = tonumber(nextDue) end
-  if nextLapse and (not nextAt or tonumber(nextLapse) < nextAt) then nextAt = tonumber(nextLapse) end
+  for _, setKey in ipairs({ scheduledKey, processingKey, flow.throttled }) do
+    local first = tonumber(rcall('ZRANGE', setKey, 0, 0, 'WITHSCORES')[2])
+    if first and (not nextAt or first < nextAt) then nextAt = first end
+  end
   reply[1] = nextAt
 end
 return reply

@@ -4,11 +4,17 @@
   KEYS[1] queued    ZSET  jobq:{q}:queued
   KEYS[2] jobs      HASH  jobq:{q}:jobs
   KEYS[3] entities  HASH  jobq:{q}:entities
+  KEYS[4] ready        PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[5] heads        ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[6] throttled    ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[7] flow         HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[8] events  STREAM jobq:{q}:events
   ARGV[1] job id or entity id  ARGV[2] priority (1..3)  ARGV[3] now (ms)
   Returns a job reply (includes/job.lua pushJob) with code 1, positions included.
   Errors -1 no such job; code -3 in the reply when the job is not waiting (processing or finished).
 ]]
 --- @include "job"
+--- @include "flow"
 
 local queuedKey, jobsKey, entitiesKey = KEYS[1], KEYS[2], KEYS[3]
 local priority = tonumber(ARGV[2])
@@ -19,9 +25,16 @@ if job[STATUS] ~= 'queued' and job[STATUS] ~= 'scheduled' then
   return pushJob({}, -3, key, job, false, false)
 end
 if job[PRIORITY] ~= priority then
+  local from, now = job[PRIORITY], tonumber(ARGV[3])
   job[PRIORITY] = priority
-  job[PRIORITY_UPDATED_AT] = tonumber(ARGV[3])
+  job[PRIORITY_UPDATED_AT] = now
   saveJob(jobsKey, key, job)
-  if job[STATUS] == 'queued' then rcall('ZADD', queuedKey, queueScore(job), key) end
+  if job[STATUS] == 'queued' then
+    local flow = newFlow(KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+    -- A lower priority moves the job back: its handler's first job may now be another one.
+    unready(flow, queuedKey, key, job)
+    makeReady(flow, queuedKey, key, job)
+  end
+  emitEvent(KEYS[8], now, 'job.priority_changed', key, job, { from = from })
 end
 return pushJob({}, 1, key, job, positions(queuedKey, key, job))

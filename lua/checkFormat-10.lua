@@ -1,0 +1,51 @@
+--[[
+  Whether this version can read the queue's data, asked by every API and worker process before it
+  uses the queue. A queue with no data yet is marked with this version's format. A queue in format
+  1 (before flow control) is brought to format 2 here, once: its queued jobs enter their handlers'
+  ready sets and the handlers' in-flight and scheduled counts are taken from the records. That is
+  one step over every waiting job (about a second per 200,000 here), while nothing else runs.
+  KEYS[1] format      STRING  jobq:{q}:format
+  KEYS[2] jobs        HASH    jobq:{q}:jobs
+  KEYS[3] seq         STRING  jobq:{q}:seq
+  KEYS[4] queued      ZSET    jobq:{q}:queued
+  KEYS[5] processing  ZSET    jobq:{q}:processing
+  KEYS[6] scheduled   ZSET    jobq:{q}:scheduled
+  KEYS[7] ready       PREFIX  jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[8] heads       ZSET    jobq:{q}:heads
+  KEYS[9] throttled   ZSET    jobq:{q}:throttled
+  KEYS[10] flow       HASH    jobq:{q}:flow
+  Returns { this version's format, the queue's format or false when its data has no mark }: equal
+  when the queue can be used.
+]]
+--- @include "job"
+--- @include "flow"
+
+local formatKey, jobsKey, seqKey = KEYS[1], KEYS[2], KEYS[3]
+local mark = formatMark(formatKey, jobsKey, seqKey)
+if mark == nil then
+  rcall('SET', formatKey, DATA_FORMAT)
+  mark = DATA_FORMAT
+end
+
+if mark == '1' and DATA_FORMAT == '2' then
+  local flow = newFlow(KEYS[7], KEYS[8], KEYS[9], KEYS[10])
+  local tasks = {}
+  local queued = rcall('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
+  for i = 1, #queued, 2 do
+    local job = loadJob(jobsKey, queued[i])
+    if job then
+      rcall('ZADD', flow.ready .. job[TASK], queued[i + 1], queued[i])
+      tasks[job[TASK]] = true
+    end
+  end
+  for task in pairs(tasks) do refreshHead(flow, task) end
+  for _, pair in ipairs({ { KEYS[5], 'inflight:' }, { KEYS[6], 'scheduled:' } }) do
+    for _, key in ipairs(rcall('ZRANGE', pair[1], 0, -1)) do
+      local job = loadJob(jobsKey, key)
+      if job then rcall('HINCRBY', flow.state, pair[2] .. job[TASK], 1) end
+    end
+  end
+  rcall('SET', formatKey, DATA_FORMAT)
+  mark = DATA_FORMAT
+end
+return { DATA_FORMAT, mark }

@@ -1,0 +1,142 @@
+--[[
+  Audits a queue's keys and returns every broken invariant as a sentence (read only, O(N): for tests,
+  the fault suite and operators, not for hot paths).
+  - every member of a state set has a record whose status is that state, and is in no other set;
+  - every record is in exactly the set its status names, under the key its seq gives;
+  - the entity index points at records of that entity, and an active job is its entity's latest;
+  - no entity has two active jobs;
+  - no record's seq is past the sequence counter (the next enqueue would reuse its key);
+  - a queue that holds jobs carries its format mark;
+  - flow control (includes/flow.lua): every queued job is in its handler's ready set with its score
+    and nothing else is; `heads` holds exactly the handlers with ready jobs that are not held, at
+    their first job's score; a handler held by its rate is in `throttled`, and only then; the
+    in-flight and scheduled counts of each handler are its jobs in those states.
+  KEYS[1] queued  KEYS[2] processing  KEYS[3] scheduled  KEYS[4] completed  KEYS[5] failed
+  KEYS[6] cancelled  (ZSETs jobq:{q}:<state>)  KEYS[7] jobs HASH  KEYS[8] entities HASH
+  KEYS[9] seq STRING  KEYS[10] format STRING
+  KEYS[11] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[12] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[13] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[14] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  Returns { violation, ... } (empty when the queue is sound). Sentences name a job by its job_id
+  while it has a record, else by its key.
+]]
+--- @include "job"
+--- @include "flow"
+
+local states = { 'queued', 'processing', 'scheduled', 'completed', 'failed', 'cancelled' }
+local jobsKey, entitiesKey, seqKey, formatKey = KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local lastSeq = tonumber(rcall('GET', seqKey) or 0)
+local problems = {}
+local function problem(text) problems[#problems + 1] = text end
+local function name(key)
+  local job = loadJob(jobsKey, key)
+  return job and publicId(key, job) or ('key ' .. key)
+end
+
+local memberOf = {}
+for i, state in ipairs(states) do
+  for _, key in ipairs(rcall('ZRANGE', KEYS[i], 0, -1)) do
+    if memberOf[key] then problem(name(key) .. ' is in both ' .. memberOf[key] .. ' and ' .. state) end
+    memberOf[key] = state
+  end
+end
+
+local activeByEntity = {}
+local all = rcall('HGETALL', jobsKey)
+for i = 1, #all, 2 do
+  local key, job = all[i], decodeRecord(all[i + 1])
+  local id, status = publicId(key, job), job[STATUS]
+  if key ~= base62(job[SEQ], 1) then problem(id .. ' is stored under key ' .. key .. ', not that of seq ' .. job[SEQ]) end
+  if job[SEQ] > lastSeq then problem(id .. ' has seq ' .. job[SEQ] .. ', past the sequence counter ' .. lastSeq) end
+  if memberOf[key] ~= status then
+    problem(id .. ' has status ' .. tostring(status) .. ' but is in set ' .. tostring(memberOf[key]))
+  end
+  memberOf[key] = nil
+  if isActive(job) then
+    local entity = job[ENTITY]
+    if activeByEntity[entity] then problem('entity ' .. entity .. ' has two active jobs') end
+    activeByEntity[entity] = key
+    if rcall('HGET', entitiesKey, entity) ~= key then problem('entity index of ' .. entity .. ' does not name its active job ' .. id) end
+  end
+end
+for key, state in pairs(memberOf) do problem('key ' .. key .. ' is in ' .. state .. ' but has no record') end
+
+local entities = rcall('HGETALL', entitiesKey)
+for i = 1, #entities, 2 do
+  local job = loadJob(jobsKey, entities[i + 1])
+  if not job then
+    problem('entity index of ' .. entities[i] .. ' names missing key ' .. entities[i + 1])
+  elseif job[ENTITY] ~= entities[i] then
+    problem('entity index of ' .. entities[i] .. ' names job ' .. publicId(entities[i + 1], job) .. ' of another entity')
+  end
+end
+-- Flow control, counted from the records: per task, its queued jobs (key -> score) and counts.
+local flow = newFlow(KEYS[11], KEYS[12], KEYS[13], KEYS[14])
+local tasks, queuedOf, counted = {}, {}, { inflight = {}, scheduled = {} }
+local function noteTask(task) tasks[task] = true end
+for i = 1, #all, 2 do
+  local job = decodeRecord(all[i + 1])
+  local task, status = job[TASK], job[STATUS]
+  noteTask(task)
+  if status == 'queued' then
+    queuedOf[task] = queuedOf[task] or {}
+    queuedOf[task][all[i]] = queueScore(job)
+  elseif status == 'processing' then
+    counted.inflight[task] = (counted.inflight[task] or 0) + 1
+  elseif status == 'scheduled' then
+    counted.scheduled[task] = (counted.scheduled[task] or 0) + 1
+  end
+end
+for _, task in ipairs(rcall('ZRANGE', flow.heads, 0, -1)) do noteTask(task) end
+for _, task in ipairs(rcall('ZRANGE', flow.throttled, 0, -1)) do noteTask(task) end
+local state = rcall('HGETALL', flow.state)
+local stateOf = {}
+for i = 1, #state, 2 do
+  local kind, task = string.match(state[i], '^([a-z]+):(.*)$')
+  if kind then
+    noteTask(task)
+    stateOf[state[i]] = state[i + 1]
+  else
+    problem('flow field ' .. state[i] .. ' is not of the form kind:task')
+  end
+end
+for task in pairs(tasks) do
+  local readyKey = flow.ready .. task
+  local expected = queuedOf[task] or {}
+  local ready = rcall('ZRANGE', readyKey, 0, -1, 'WITHSCORES')
+  local inReady = {}
+  for i = 1, #ready, 2 do
+    inReady[ready[i]] = true
+    if expected[ready[i]] == nil then
+      problem('key ' .. ready[i] .. ' is in the ready set of ' .. task .. ' but is not a queued job of it')
+    elseif expected[ready[i]] ~= tonumber(ready[i + 1]) then
+      problem(name(ready[i]) .. ' has score ' .. ready[i + 1] .. ' in the ready set of ' .. task .. ', not ' .. expected[ready[i]])
+    end
+  end
+  for key in pairs(expected) do
+    if not inReady[key] then problem(name(key) .. ' is queued but not in the ready set of ' .. task) end
+  end
+  local held = stateOf['held:' .. task]
+  local head = tonumber(rcall('ZSCORE', flow.heads, task))
+  if held and head then problem('handler ' .. task .. ' is held (' .. held .. ') and in heads') end
+  if not held and ready[1] and head ~= tonumber(ready[2]) then
+    problem('handler ' .. task .. ' has ready jobs from ' .. ready[2] .. ' but its head is ' .. tostring(head))
+  end
+  if not ready[1] and head then problem('handler ' .. task .. ' is in heads with no ready job') end
+  local throttled = rcall('ZSCORE', flow.throttled, task)
+  if (held == 'rate') ~= (throttled ~= false) then
+    problem('handler ' .. task .. ' is held ' .. tostring(held) .. ' but throttled ' .. tostring(throttled))
+  end
+  for kind, byTask in pairs(counted) do
+    local stored = tonumber(stateOf[kind .. ':' .. task]) or 0
+    if stored ~= (byTask[task] or 0) then
+      problem('handler ' .. task .. ' counts ' .. stored .. ' ' .. kind .. ' jobs, not ' .. (byTask[task] or 0))
+    end
+  end
+end
+
+local mark = formatMark(formatKey, jobsKey, seqKey)
+if mark == false then problem('the queue holds jobs but no format mark') end
+if mark and mark ~= DATA_FORMAT then problem('the queue is marked format ' .. mark .. ', not ' .. DATA_FORMAT) end
+return problems
