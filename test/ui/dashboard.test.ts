@@ -43,14 +43,17 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
   before(async () => {
     const redis = await startRedis(suite)
     redisUrl = redis.url
-    app = await buildApp(testConfig(redis.url, { JOBQ_ADMIN_KEYS: KEY }))
+    // Readable queue names for the screenshots: the Redis is this suite's own.
+    app = await buildApp(testConfig(redis.url, { JOBQ_ADMIN_KEYS: KEY, JOBQ_QUEUE: 'emails' }))
     suite.after(() => app.close())
     await app.listen({ host: '127.0.0.1', port: 0 })
     origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
     const hook = await startHookServer(suite as never, respond)
     await call('POST', '/queue/pause')
+    const limits = { max_concurrency: 4, rate_per_second: 50 }
     for (const [name, path] of [['ok.task', '/ok'], ['fail.task', '/fail'], ['big.task', '/big']]) {
-      const res = await app.inject({ method: 'PUT', url: `/handlers/${name}`, headers: admin, payload: { url: hook.origin + path, max_attempts: 1 } })
+      const payload = { url: hook.origin + path, max_attempts: 1, ...(name === 'ok.task' ? limits : {}) }
+      const res = await app.inject({ method: 'PUT', url: `/handlers/${name}`, headers: admin, payload })
       assert.equal(res.statusCode, 201, res.body)
     }
     await startWorker(suite as never, { redisUrl: redis.url, queue: app.jobQueue.queueName, env: { JOBQ_RESULT_LIMIT: String(2 * 1024 * 1024) } })
@@ -124,6 +127,18 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.equal(await statusOf(job.job_id), 'queued')
   })
 
+  it('should show handlers with their limits, and pause and resume one', async () => {
+    const row = page.locator('#handlers tr[data-handler="ok.task"]')
+    await row.waitFor()
+    assert.deepEqual(await row.locator('td').evaluateAll((cells) => cells.slice(2, 6).map((td) => td.textContent)), ['running', '4', '50', '50'])
+    await row.getByRole('button', { name: 'pause' }).click()
+    await row.getByText('paused').waitFor()
+    assert.equal((await call('GET', '/handlers/ok.task')).paused, true)
+    await row.getByRole('button', { name: 'resume' }).click()
+    await row.getByText('running').waitFor()
+    assert.equal((await call('GET', '/handlers/ok.task')).paused, false)
+  })
+
   it('should show a 1 MB result cut short and stay responsive', async (t) => {
     await call('POST', '/queue/resume')
     const job = await enqueue('big.task', 'big-result')
@@ -152,7 +167,7 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
   })
 
   it('should work without a key against an API run without keys', async () => {
-    const open = await buildApp(testConfig(redisUrl))
+    const open = await buildApp(testConfig(redisUrl, { JOBQ_QUEUE: 'reports' }))
     suite.after(() => open.close())
     await open.listen({ host: '127.0.0.1', port: 0 })
     const other = await watchedPage(browser)
@@ -162,6 +177,26 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     await other.page.locator('[data-count="queued"]').waitFor()
     assert.deepEqual(other.problems, [])
     await other.page.close()
+  })
+
+  it('should page through failed jobs and retry them all', async (t) => {
+    await call('POST', '/queue/resume')
+    const before = (await call('GET', '/queue')).failed as number
+    for (let i = 0; i < 22; i++) await enqueue('fail.task', `many-${i}`)
+    await waitFor('22 more failed jobs', async () => (await call('GET', '/queue')).failed === before + 22)
+    await call('POST', '/queue/pause')
+    await page.locator('#failed-count', { hasText: new RegExp(`^${before + 22}$`) }).waitFor({ timeout: 10_000 })
+    assert.equal(await page.locator('#failed tbody tr').count(), 20)
+    await page.click('#failed-next')
+    await page.locator('#failed tbody tr').nth(before + 1).waitFor()
+    assert.equal(await page.locator('#failed tbody tr').count(), before + 2)
+    page.once('dialog', (dialog) => { dialog.accept() })
+    const started = performance.now()
+    await page.click('#retry-all')
+    await page.locator('#retry-all-state', { hasText: new RegExp(`^retried ${before + 22}$`) }).waitFor({ timeout: 30_000 })
+    t.diagnostic(`retry all of ${before + 22}: ${(performance.now() - started).toFixed(0)} ms`)
+    assert.equal((await call('GET', '/queue')).failed, 0)
+    await page.locator('#failed caption', { hasText: 'No failed jobs.' }).waitFor()
   })
 
   it('should fit a phone screen, light and dark, and write screenshots to docs/', async () => {

@@ -34,7 +34,7 @@ export async function loadHandlers () {
       h('td', {}, handler.paused ? h('span', { class: 'badge paused' }, 'paused') : 'running'),
       h('td', { class: 'num' }, handler.max_concurrency === undefined ? '—' : limit(handler.max_concurrency)),
       h('td', { class: 'num' }, handler.rate_per_second === undefined ? '—' : limit(handler.rate_per_second)),
-      h('td', { class: 'num' }, num(handler.burst)),
+      h('td', { class: 'num' }, handler.burst === undefined ? '—' : limit(handler.burst)),
       h('td', { class: 'num' }, num(handler.queued)),
       h('td', { class: 'num' }, num(handler.scheduled)),
       h('td', { class: 'num' }, num(handler.in_flight)),

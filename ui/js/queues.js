@@ -5,6 +5,8 @@ import { $, fill, h, num } from './dom.js'
 import { overviewPath, state } from './state.js'
 
 const STATES = ['queued', 'processing', 'scheduled', 'failed', 'completed', 'cancelled']
+/** The columns of the queue list; the shown queue's card has them all. */
+const LISTED = ['queued', 'processing', 'failed']
 
 /** Loads GET /queues into the table and the queue picker; `onPick(name)` shows another queue. */
 export async function loadQueues (onPick) {
@@ -23,11 +25,11 @@ export async function loadQueues (onPick) {
     onclick: () => setPaused(q.name, !q.paused).then(() => loadQueues(onPick))
   }, q.paused ? 'resume' : 'pause')
   fill($('#queues'),
-    h('thead', {}, h('tr', {}, h('th', {}, 'queue'), STATES.slice(0, 5).map((s) => h('th', { class: 'num' }, s)), h('th', {}, ''))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'queue'), LISTED.map((s) => h('th', { class: 'num' }, s)), h('th', {}, ''))),
     h('tbody', {}, queues.map((q) => h('tr', { class: q.name === state.queue ? 'selected' : '' },
       h('td', { class: 'long' }, h('a', { href: `#${encodeURIComponent(q.name)}`, onclick: (e) => { e.preventDefault(); onPick(q.name) } }, q.name),
         q.paused ? [' ', h('span', { class: 'badge paused' }, 'paused')] : []),
-      STATES.slice(0, 5).map((s) => h('td', { class: 'num' }, num(q[s]))),
+      LISTED.map((s) => h('td', { class: 'num' }, num(q[s]))),
       h('td', {}, toggle(q))))))
 }
 
