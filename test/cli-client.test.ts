@@ -124,8 +124,9 @@ describe('jobq client commands (built binary against a real API)', () => {
   describe('--help', () => {
     const QUEUE = /--queue NAME +The named queue/
     const commands: Array<[string[], RegExp[]]> = [
-      [['enqueue'], [/<task>/, /<entity_id>/, /--priority N/, /--args JSON/, /--kwargs JSON/, /--metadata JSON/, QUEUE]],
+      [['enqueue'], [/<task>/, /<entity_id>/, /--priority N/, /--args JSON/, /--kwargs JSON/, /--metadata JSON/, /--wait/, /--timeout DURATION/, QUEUE]],
       [['status'], [/<id>/, /job_id, or an entity_id/, QUEUE]],
+      [['wait'], [/<id>/, /--timeout DURATION/, /^ {2}8 {2}the job had not ended/m, QUEUE]],
       [['priority'], [/<id>/, /<priority>/, /1 \(highest\), 2 or 3/, QUEUE]],
       [['cancel'], [/<id>/, /deleted/, QUEUE]],
       [['retry'], [/<id>/, /failed job/, QUEUE]],
@@ -143,7 +144,7 @@ describe('jobq client commands (built binary against a real API)', () => {
       for (const name of ['api', 'worker', 'start']) assert.match(res.stdout, new RegExp(`^  ${name}\\b`, 'm'))
       assert.match(res.stdout, /--url\s+JOBQ_URL\s+http:\/\/127\.0\.0\.1:3000/)
       assert.match(res.stdout, /--api-key\s+JOBQ_API_KEY\s+\(none\)/)
-      for (const code of [0, 1, 2, 3, 4, 5, 6]) assert.match(res.stdout, new RegExp(`^  ${code}  \\S`, 'm'), `exit ${code} is documented`)
+      for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 8]) assert.match(res.stdout, new RegExp(`^  ${code}  \\S`, 'm'), `exit ${code} is documented`)
       assert.match(res.stdout, /--concurrency\s+JOBQ_CONCURRENCY\s+16/)
       assert.match(res.stdout, /take --queue NAME to work in a named queue/)
     })

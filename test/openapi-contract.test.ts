@@ -403,6 +403,26 @@ it('should describe the server exactly, as Prism proxies judge every route with 
   await accepted(json('DELETE', `/queues/${idle}/handlers/${task}`), 204)
   await declined(json('DELETE', `/queues/${idle}/handlers/${task}`), 404)
 
+  // -- waiting for a job, and the event streams, which stay open until the server ends them here
+  await accepted(json('GET', '/jobs/held-1?wait_ms=0'), 200)
+  await accepted(json('GET', `/queues/${served}/jobs/fail-2?wait_ms=100`), 200)
+  await refused(json('GET', '/jobs/held-1?wait_ms=60001'), 400)
+  await refused(json('GET', '/jobs/held-1?wait_ms=soon'), 400)
+  const streamed = async (req: Req) => {
+    const answer = accepted(req, 200)
+    await waitFor('the event stream to open', () => app.eventStreams.size > 0)
+    for (const stream of app.eventStreams) stream.close()
+    await answer
+  }
+  await streamed(json('GET', '/events'))
+  await streamed(json('GET', '/events?last_event_id=0-0&types=job.completed,job.failed&entity_id=done-1'))
+  await streamed(json('GET', `/queues/${served}/events?task=${task}`))
+  await refused(json('GET', '/events?last_event_id=yesterday'), 400)
+  await refused(json('GET', `/events?job_id=${long}`), 400)
+  await declined(json('GET', '/events?types=job.exploded'), 400)
+  await declined(json('GET', '/queues/no-such-queue/events'), 404)
+  await refused(json('GET', '/queues/not%20a%20queue/events'), 400)
+
   // Let the held job end, and read it once more as completed.
   for (const res of held.splice(0)) res.writeHead(200, { 'content-type': 'application/json' }).end('{"released":true}')
   await waitForStatus('held-1', 'completed')

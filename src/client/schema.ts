@@ -83,8 +83,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Status of a job, by job_id or entity_id
-         * @description By entity_id: the entity's active job, or its most recent finished job while retained.
+         * Status of a job, by job_id or entity_id; optionally waiting for its end
+         * @description By entity_id: the entity's active job, or its most recent finished job while retained. With wait_ms, the answer comes as soon as the job is completed, failed or cancelled, or after wait_ms with its state then (check status: a job still queued or processing is not an error). Waiting costs no polling: the API hears of the end on the queue's event stream.
          */
         get: operations["getJob"];
         put?: never;
@@ -386,8 +386,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Status of a job, by job_id or entity_id
-         * @description By entity_id: the entity's active job, or its most recent finished job while retained.
+         * Status of a job, by job_id or entity_id; optionally waiting for its end
+         * @description By entity_id: the entity's active job, or its most recent finished job while retained. With wait_ms, the answer comes as soon as the job is completed, failed or cancelled, or after wait_ms with its state then (check status: a job still queued or processing is not an error). Waiting costs no polling: the API hears of the end on the queue's event stream.
          */
         get: operations["getJobInQueue"];
         put?: never;
@@ -1161,7 +1161,7 @@ export interface components {
          *     }
          */
         JobEvent: {
-            type: "job.enqueued" | "job.priority_changed" | "job.started" | "job.completed" | "job.failed" | "job.retry_scheduled" | "job.cancelled" | "job.progress" | "job.retried";
+            type: "job.enqueued" | "job.priority_changed" | "job.due" | "job.started" | "job.completed" | "job.failed" | "job.retry_scheduled" | "job.released" | "job.cancelled" | "job.progress" | "job.retried";
             /** @description The queue of the job */
             queue: string;
             job_id: string;
@@ -1401,7 +1401,10 @@ export interface operations {
     };
     getJob: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once */
+                wait_ms?: number;
+            };
             header?: never;
             path: {
                 /** @description A job_id or an entity_id */
@@ -2731,7 +2734,7 @@ export interface operations {
                 entity_id?: string;
                 /** @description Only events of jobs of this task */
                 task?: string;
-                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.started, job.completed, job.failed, job.retry_scheduled, job.cancelled, job.progress, job.retried */
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.due, job.started, job.completed, job.failed, job.retry_scheduled, job.released, job.cancelled, job.progress, job.retried */
                 types?: string;
             };
             header?: never;
@@ -2746,7 +2749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["JobEvent"];
+                    "text/event-stream": string;
                 };
             };
             /** @description The one error shape of every route */
@@ -2980,7 +2983,10 @@ export interface operations {
     };
     getJobInQueue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once */
+                wait_ms?: number;
+            };
             header?: never;
             path: {
                 /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
@@ -4372,7 +4378,7 @@ export interface operations {
                 entity_id?: string;
                 /** @description Only events of jobs of this task */
                 task?: string;
-                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.started, job.completed, job.failed, job.retry_scheduled, job.cancelled, job.progress, job.retried */
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.due, job.started, job.completed, job.failed, job.retry_scheduled, job.released, job.cancelled, job.progress, job.retried */
                 types?: string;
             };
             header?: never;
@@ -4390,7 +4396,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["JobEvent"];
+                    "text/event-stream": string;
                 };
             };
             /** @description The one error shape of every route */

@@ -7,11 +7,12 @@ import { handlersAdd, handlersList, handlersRm } from './handlers.js'
 import { cancel, priority, retry, status } from './jobs.js'
 import { queue } from './queue.js'
 import { queues } from './queues.js'
+import { wait } from './wait.js'
 import { allOptions, CONNECTION_OPTIONS, commandHelp, type CommandSpec } from './spec.js'
 import { printable } from './table.js'
 
 /** The client commands, in the order --help lists them. */
-export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm]
+export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, wait, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm]
 
 const GROUPS = ['handlers']
 

@@ -1,7 +1,7 @@
 /** Every kind of job state change the scripts write to a queue's event stream. */
 export const EVENT_TYPES = [
-  'job.enqueued', 'job.priority_changed', 'job.started', 'job.completed', 'job.failed',
-  'job.retry_scheduled', 'job.cancelled', 'job.progress', 'job.retried'
+  'job.enqueued', 'job.priority_changed', 'job.due', 'job.started', 'job.completed', 'job.failed',
+  'job.retry_scheduled', 'job.released', 'job.cancelled', 'job.progress', 'job.retried'
 ] as const
 
 export type EventType = typeof EVENT_TYPES[number]

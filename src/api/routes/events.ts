@@ -3,7 +3,7 @@ import createError from '@fastify/error'
 import { EVENT_TYPES, STREAM_ID } from '../../events/event.js'
 import { SseClient, type EventFilter } from '../../events/sse-client.js'
 import { QueueNotFoundError } from '../../queue/errors.js'
-import { EventsQuerySchema, JobEventSchema } from '../schemas/events.js'
+import { EventStreamSchema, EventsQuerySchema } from '../schemas/events.js'
 import { ErrorSchema, errorResponses, ref } from '../schemas/shared.js'
 import type { ScopedRouteOptions } from '../queue-scope.js'
 
@@ -45,7 +45,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (app, { 
       response: {
         200: {
           description: 'The event stream (never ends by itself)',
-          content: { 'text/event-stream': { schema: ref(JobEventSchema) } }
+          content: { 'text/event-stream': { schema: EventStreamSchema } }
         },
         ...(mustExist ? { 404: ref(ErrorSchema) } : {}),
         ...errorResponses
@@ -79,7 +79,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (app, { 
       'x-accel-buffering': 'no'
     })
     // The stream is never idle for longer than the heartbeat, so the connection's idle timeout does not apply.
-    raw.socket?.setTimeout(0)
+    if (typeof raw.socket?.setTimeout === 'function') raw.socket.setTimeout(0)
     raw.write(': connected\n\n')
     app.eventStreams.add(client)
     raw.on('close', () => {

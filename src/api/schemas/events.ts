@@ -37,6 +37,14 @@ export const JobEventSchema = Type.Object({
   }]
 })
 
+/** The stream itself is text; OpenAPI 3.1 has no way to give each event's schema, so the description points at it. */
+export const EventStreamSchema = Type.String({
+  description: 'Server-Sent Events. Each event is `id: <stream id>` and `data: <JobEvent as JSON>` (see the JobEvent schema), ' +
+    'or `event: gap` with `data: {"queue", "last_event_id", "oldest_event_id"}`; lines starting with `:` are comments.',
+  examples: [': connected\n\nid: 1796183295657-0\ndata: {"type":"job.completed","queue":"default","job_id":"VcE1jTf00001",' +
+    '"entity_id":"user-42","task":"email.send","status":"completed","priority":1,"attempt":1,"at":"2026-12-02T04:00:00.000Z"}\n\n']
+})
+
 const ident = (description: string, maxLength: number) => Type.Optional(Type.String({ minLength: 1, maxLength, description }))
 
 export const EventsQuerySchema = Type.Object({

@@ -77,3 +77,14 @@ export type NewJobBody = Static<typeof NewJobSchema>
 export const PriorityBodySchema = Type.Object({
   priority: Type.Integer({ minimum: 1, maximum: 3, description: '1 (highest) to 3' })
 }, { additionalProperties: false })
+
+/** The longest GET /jobs/{id}?wait_ms= may wait. */
+export const MAX_WAIT_MS = 60_000
+
+export const WaitQuerySchema = Type.Object({
+  wait_ms: Type.Optional(Type.Integer({
+    minimum: 0,
+    maximum: MAX_WAIT_MS,
+    description: 'Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once'
+  }))
+})
