@@ -23,7 +23,7 @@ const PYTHONPATH = join(ROOT, 'clients/python')
 /** The README's Python handler is the package's example, shown whole. */
 const PYTHON_EXAMPLE = join(ROOT, 'clients/python/examples/wsgi_handler.py')
 /** Each marked block, with the language its fence must name. */
-const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python' }
+const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'curl-holding-back': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python' }
 const ADMIN_KEY = 'admin-key-for-the-readme-snippets'
 
 function readme (): string {
@@ -295,6 +295,22 @@ it('should run the README\'s client and handler snippets against a real API, wor
     // The default queue's user-42, from the round trip above, is another job.
     assert.notEqual((await getJob(app, 'user-42')).job_id, job.job_id)
     assert.equal((await app.inject('/queues/emails/handlers/email.send')).json().url, hook.url)
+  })
+
+  await t.test('curl-holding-back: limits, a delayed job and pauses with curl', { skip: hasCommand('curl') ? false : 'curl is not installed' }, async () => {
+    const ran = await run('bash', ['-eu', '-c', snippet('curl-holding-back')], snippetEnv({ JOBQ_URL: apiUrl, HANDLER_URL: hook.url }))
+    assert.equal(ran.code, 0, show(ran))
+    assert.doesNotMatch(ran.stdout, /"statusCode"/, `no request should have been refused:\n${show(ran)}`)
+    assert.equal(ran.stdout.split('"outcome":"created"').length - 1, 1, show(ran))
+    assert.equal(ran.stdout.split('"outcome":"exists"').length - 1, 1, show(ran))
+    assert.match(ran.stdout, /"paused":true,"queued":0,"scheduled":1,"in_flight":0/, show(ran))
+    const handler = (await app.inject('/queues/partner/handlers/partner.sync')).json()
+    assert.deepEqual([handler.max_concurrency, handler.rate_per_second, handler.burst, handler.paused], [5, 20, 20, false])
+    const job = (await app.inject('/queues/partner/jobs/account-7')).json()
+    assert.equal(job.status, 'scheduled')
+    const dueIn = Date.parse(job.next_attempt_at) - Date.parse(job.queued_at)
+    assert.ok(dueIn >= 55_000 && dueIn <= 65_000, `due at the earlier time, a minute on, not in ten: ${dueIn} ms`)
+    assert.equal((await app.inject('/queues/partner')).json().paused, false)
   })
 
   await t.test('node-handler: verifies what the worker sends, refuses what it should', async (st) => {

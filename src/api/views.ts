@@ -63,6 +63,8 @@ export function toHandlerView (handler: HandlerWithCounts) {
     created_at: new Date(handler.created_at).toISOString(),
     updated_at: new Date(handler.updated_at).toISOString(),
     paused: handler.paused,
-    ...handler.counts
+    queued: handler.counts.queued,
+    scheduled: handler.counts.scheduled,
+    in_flight: handler.counts.in_flight
   }
 }

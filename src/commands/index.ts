@@ -3,7 +3,7 @@ import { parseArgs, parseQueueName } from './args.js'
 import { createContext } from './context.js'
 import { enqueue } from './enqueue.js'
 import { CliError, EXIT, UsageError, type ExitCode } from './exit-codes.js'
-import { handlersAdd, handlersList, handlersRm } from './handlers.js'
+import { handlersAdd, handlersList, handlersPause, handlersResume, handlersRm } from './handlers.js'
 import { cancel, priority, retry, status } from './jobs.js'
 import { queue } from './queue.js'
 import { queues } from './queues.js'
@@ -12,7 +12,7 @@ import { allOptions, CONNECTION_OPTIONS, commandHelp, type CommandSpec } from '.
 import { printable } from './table.js'
 
 /** The client commands, in the order --help lists them. */
-export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, wait, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm]
+export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, wait, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm, handlersPause, handlersResume]
 
 const GROUPS = ['handlers']
 

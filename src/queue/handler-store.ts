@@ -45,6 +45,8 @@ export interface HandlerCounts {
   queued: number
   scheduled: number
   in_flight: number
+  /** What keeps its queued jobs from being dispatched now, if anything (for metrics; not in the API view). */
+  held: 'paused' | 'concurrency' | 'rate' | null
 }
 
 export type HandlerWithCounts = Handler & { counts: HandlerCounts }
@@ -178,7 +180,7 @@ export class HandlerStore {
   private async withCounts (handlers: Handler[]): Promise<HandlerWithCounts[]> {
     if (handlers.length === 0) return []
     const k = this.keys
-    const fields = handlers.flatMap((h) => [`scheduled:${h.name}`, `inflight:${h.name}`])
+    const fields = handlers.flatMap((h) => [`scheduled:${h.name}`, `inflight:${h.name}`, `held:${h.name}`])
     const pipeline = this.redis.pipeline().hmget(k.flow, ...fields)
     for (const h of handlers) pipeline.zcard(readyKey(k, h.name))
     const replies = await this.call(async () => await pipeline.exec()) as Array<[Error | null, unknown]>
@@ -187,7 +189,12 @@ export class HandlerStore {
     const counts = replies[0][1] as Array<string | null>
     return handlers.map((h, i) => ({
       ...h,
-      counts: { queued: replies[i + 1][1] as number, scheduled: Number(counts[2 * i] ?? 0), in_flight: Number(counts[2 * i + 1] ?? 0) }
+      counts: {
+        queued: replies[i + 1][1] as number,
+        scheduled: Number(counts[3 * i] ?? 0),
+        in_flight: Number(counts[3 * i + 1] ?? 0),
+        held: counts[3 * i + 2] as HandlerCounts['held']
+      }
     }))
   }
 
