@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
@@ -176,6 +178,28 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     await other.page.locator('#stream-state.live').waitFor({ timeout: 10_000 })
     await other.page.locator('[data-count="queued"]').waitFor()
     assert.deepEqual(other.problems, [])
+    await other.page.close()
+  })
+
+  it('should start on a queue of its own for a key limited to some queues', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jobq-ui-keys-'))
+    suite.after(() => rmSync(dir, { recursive: true, force: true }))
+    const limitedKey = 'ui-limited-key-0123456789'
+    const sha256 = createHash('sha256').update(limitedKey).digest('hex')
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ name: 'team', role: 'client', queues: ['emails'], sha256 }] }))
+    const limited = await buildApp(testConfig(redisUrl, { JOBQ_QUEUE: 'internal', JOBQ_KEYS_FILE: join(dir, 'keys.json') }))
+    suite.after(() => limited.close())
+    await limited.listen({ host: '127.0.0.1', port: 0 })
+    const other = await watchedPage(browser)
+    await other.page.goto(`http://127.0.0.1:${(limited.server.address() as { port: number }).port}/ui/`)
+    await other.page.fill('#key-input', limitedKey)
+    await other.page.click('#key-form button[type=submit]')
+    await other.page.locator('#queue-name', { hasText: /^emails$/ }).waitFor({ timeout: 10_000 })
+    await other.page.locator('#stream-state.live').waitFor({ timeout: 10_000 })
+    await other.page.locator('#handlers-error', { hasText: 'admin keys only' }).waitFor()
+    assert.deepEqual(await other.page.locator('#queue-select option').allTextContents(), ['emails'])
+    // Refused once each, as they should be: GET /queue of the default queue, and the handlers.
+    assert.deepEqual(other.problems.filter((problem) => !problem.includes('status of 403')), [])
     await other.page.close()
   })
 

@@ -72,19 +72,37 @@ async function start () {
     return
   }
   $('#forget-key').hidden = false
-  let overview
+  let first
   try {
-    overview = await api('/queue')
+    first = await firstQueue()
   } catch (err) {
-    if (err.status !== 401) onStreamState('error', err.message)
+    // A refused key has brought the key form back already.
+    if (err.status !== 401) $('#page-error').textContent = `The dashboard cannot start: ${err.message}`
     return
   }
+  $('#page-error').textContent = ''
   $('#key-form').hidden = true
   $('#dashboard').hidden = false
   state.admin = true
-  state.defaultQueue = overview.queue
   const wanted = decodeURIComponent(location.hash.slice(1))
-  showQueue(wanted || overview.queue)
+  showQueue(wanted || first)
+}
+
+/**
+ * The queue to show first: the API's default queue, whose name GET /queue tells; for a key limited
+ * to other queues (JOBQ_KEYS_FILE), which GET /queue refuses, the first queue the key may use.
+ */
+async function firstQueue () {
+  try {
+    state.defaultQueue = (await api('/queue')).queue
+    return state.defaultQueue
+  } catch (err) {
+    if (err.status !== 403) throw err
+  }
+  state.defaultQueue = ''
+  const { queues } = await api('/queues')
+  if (queues.length === 0) throw new Error('this key may use no queue')
+  return queues[0].name
 }
 
 function askForKey (reason) {

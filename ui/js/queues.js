@@ -18,7 +18,7 @@ export async function loadQueues (onPick) {
     return
   }
   const names = queues.map((q) => q.name)
-  if (!names.includes(state.defaultQueue)) names.unshift(state.defaultQueue)
+  if (state.defaultQueue && !names.includes(state.defaultQueue)) names.unshift(state.defaultQueue)
   fillPicker(names)
   const toggle = (q) => h('button', {
     type: 'button',

@@ -2,7 +2,7 @@
 import { queueBase, queuePath } from './api.js'
 
 export const state = {
-  /** The API's default queue (JOBQ_QUEUE), served by the routes without /queues/{queue}. */
+  /** The API's default queue (JOBQ_QUEUE), served by the routes without /queues/{queue}; '' when the key may not use it. */
   defaultQueue: '',
   /** The queue the page shows. */
   queue: '',
