@@ -14,6 +14,8 @@ import { Throughput, windowStartId } from './throughput.js'
 
 const throughput = new Throughput($('#chart'))
 let stream = null
+/** Events arrived while the tab was hidden: the panels read again when it is shown. */
+let staleWhileHidden = false
 
 const refresh = {
   counts: coalesce(loadCounts, 250),
@@ -24,7 +26,7 @@ const refresh = {
 }
 
 /** Event types after which the failed list may read differently. */
-const FAILED_CHANGES = new Set(['job.failed', 'job.retried', 'job.cancelled', 'job.enqueued'])
+const FAILED_CHANGES = new Set(['job.failed', 'job.retried', 'job.cancelled'])
 
 function onEvent (event) {
   if (event.type === 'gap') return
@@ -33,12 +35,27 @@ function onEvent (event) {
   throughput.add(data)
   noteProgress(data)
   if (data.type === 'job.progress') return
+  // A tab in the background reads nothing; it catches up when it is shown again.
+  if (document.hidden) {
+    staleWhileHidden = true
+    return
+  }
+  refreshAfter(data.type)
+}
+
+function refreshAfter (type) {
   refresh.counts()
   refresh.processing()
   refresh.queues()
   if (state.admin) refresh.handlers()
-  if (FAILED_CHANGES.has(data.type)) refresh.failed()
+  if (type === undefined || FAILED_CHANGES.has(type)) refresh.failed()
 }
+
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden || !staleWhileHidden) return
+  staleWhileHidden = false
+  refreshAfter()
+})
 
 function onStreamState (value, message) {
   const badge = $('#stream-state')
