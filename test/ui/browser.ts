@@ -8,6 +8,8 @@ export interface WatchedPage {
   page: Page
   /** Console errors, uncaught exceptions and failed requests of the page so far. */
   problems: string[]
+  /** Every URL the page requested. */
+  urls: string[]
 }
 
 /** A headless Chromium, closed by the caller. Fails with the fix when the package is missing. */
@@ -20,11 +22,13 @@ export async function launchChromium (): Promise<Browser> {
 export async function watchedPage (browser: Browser, options: Parameters<Browser['newPage']>[0] = {}): Promise<WatchedPage> {
   const page = await browser.newPage(options)
   const problems: string[] = []
+  const urls: string[] = []
+  page.on('request', (request) => { urls.push(request.url()) })
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`) })
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`))
   page.on('requestfailed', (request) => {
     // A stream the page closes itself (a new search, another queue) ends as an aborted request.
     if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request: ${request.url()} ${request.failure()?.errorText}`)
   })
-  return { page, problems }
+  return { page, problems, urls }
 }

@@ -67,15 +67,20 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
 
   after(() => {
     assert.deepEqual(watched?.problems ?? [], [], 'the page logged errors')
+    assert.ok(watched.urls.length > 0)
+    assert.deepEqual(watched.urls.filter((url) => url.includes(KEY)), [], 'the key was put in a URL')
   })
 
   it('should load its files without a key, ask for one, and go live with no console error', async () => {
     await page.goto(`${origin}/ui/`)
     await page.locator('#key-form').waitFor({ state: 'visible' })
     await page.fill('#key-input', KEY)
+    const streamRequest = page.waitForRequest((request) => new URL(request.url()).pathname === '/events')
     await page.click('#key-form button[type=submit]')
     await page.locator('#stream-state.live').waitFor({ timeout: 10_000 })
     await page.locator('[data-count="queued"]').waitFor()
+    // The stream is read with fetch(), so it carries the key in a header as every other call does.
+    assert.equal((await streamRequest).headers().authorization, `Bearer ${KEY}`)
     assert.equal(await text('#queue-name'), app.jobQueue.queueName)
     assert.deepEqual(watched.problems, [])
     // The key stays in this tab's sessionStorage, nowhere the page's origin would keep it longer.
