@@ -70,11 +70,15 @@ export const STREAM_ID = /^\d{1,20}-\d{1,20}$/
 
 /** Orders two stream ids: negative when a is older than b, 0 when equal, positive when newer. */
 export function compareIds (a: string, b: string): number {
-  const [aMs, aSeq] = a.split('-')
-  const [bMs, bSeq] = b.split('-')
-  if (aMs !== bMs) return BigInt(aMs) < BigInt(bMs) ? -1 : 1
-  if (aSeq === bSeq) return 0
-  return BigInt(aSeq) < BigInt(bSeq) ? -1 : 1
+  const aDash = a.indexOf('-')
+  const bDash = b.indexOf('-')
+  return compareDigits(a.slice(0, aDash), b.slice(0, bDash)) || compareDigits(a.slice(aDash + 1), b.slice(bDash + 1))
+}
+
+/** Orders two decimal numbers without leading zeros, as text: a longer one is larger. */
+function compareDigits (a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** One event as Server-Sent Events text: its stream id, then its JSON on one data line. */

@@ -60,11 +60,20 @@ export class SseClient {
   /** The reader's listener: writes the entries after the cursor, once the client is live. */
   readonly deliver = (entries: StreamEntry[]): void => {
     if (!this.live || this.closed) return
-    for (const entry of entries) {
-      if (compareIds(entry.id, this.cursor) <= 0) continue
-      this.cursor = entry.id
-      if (matches(this.options.filter, entry.event)) this.write(entry.frame)
+    // A batch is in stream order: once its first entry is after the cursor, so is the rest. Only
+    // the first batches after a resume hold entries the client has had already.
+    let from = 0
+    if (compareIds(entries[0].id, this.cursor) <= 0) {
+      while (from < entries.length && compareIds(entries[from].id, this.cursor) <= 0) from++
     }
+    // One write per batch, not per event: a busy queue's batches hold hundreds.
+    const { filter } = this.options
+    let text = ''
+    for (let i = from; i < entries.length; i++) {
+      if (matches(filter, entries[i].event)) text += entries[i].frame
+    }
+    if (text !== '') this.write(text)
+    if (from < entries.length) this.cursor = entries[entries.length - 1].id
   }
 
   /** From now on, every entry the reader reads after `cursor`. */
@@ -144,7 +153,7 @@ export class SseClient {
 
   /**
    * Writes, unless the client left more than the bound unread: it stopped reading, and is dropped
-   * rather than buffered for. Its buffer never holds more than the bound and one event.
+   * rather than buffered for. Its buffer never holds more than the bound and one batch of events.
    */
   private write (text: string): void {
     const { raw, maxBufferBytes, log, queue } = this.options
