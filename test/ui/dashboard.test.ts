@@ -246,6 +246,8 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     const background = await page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')
     assert.notEqual(background, 'rgb(246, 247, 249)', 'dark mode kept the light background')
+    await page.evaluate('scrollTo(0, 0)')
+    await page.waitForTimeout(1200)
     await page.screenshot({ path: join(DOCS, 'dashboard-phone-dark.png'), fullPage: false })
   })
 })
