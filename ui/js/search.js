@@ -43,10 +43,16 @@ export async function search (id) {
         events.append(h('li', { class: 'muted' }, 'Its earlier events are no longer retained.'))
       }
       events.append(timelineItem(event.data))
-      // The record is read again when the job's state moved on, not for every progress report.
-      if (event.data.status !== shown?.job.status) refresh(job.job_id)
+      // The record is read again when the job's state moved on since it was read: not for the
+      // history replayed first, nor for progress reports (a record can hold a megabyte).
+      if (shown && event.data.status !== shown.job.status && Date.parse(event.data.at) > lastChange(shown.job)) refresh(job.job_id)
     }
   })
+}
+
+/** When the record last changed, as far as its times tell (epoch ms). */
+function lastChange (job) {
+  return Math.max(...[job.queued_at, job.priority_updated_at, job.started_at, job.finished_at].map((t) => t ? Date.parse(t) : 0))
 }
 
 async function refresh (jobId) {
