@@ -15,6 +15,7 @@ import { idleLatency } from './figures/latency.js'
 import { scaling } from './figures/scaling.js'
 import { memoryPerJob } from './figures/memory.js'
 import { heldBacklog } from './figures/held-backlog.js'
+import { eventFanOut } from './figures/events.js'
 import { json, markdown, type Meta } from './report.js'
 
 /**
@@ -91,7 +92,8 @@ async function main (): Promise<number> {
     ['4', 'Idle latency', idleLatency],
     ['5', 'Scaling', scaling],
     ['6', 'Memory', memoryPerJob],
-    ['7', 'A paused handler\'s backlog', heldBacklog]
+    ['7', 'A paused handler\'s backlog', heldBacklog],
+    ['8', 'Live events', eventFanOut]
   ]
   const figures: Figure[] = []
   for (const [id, title, run] of steps) {
@@ -133,6 +135,7 @@ async function main (): Promise<number> {
       `REDIS_URL=redis://127.0.0.1:<port> JOBQ_QUEUE=${QUEUE} JOBQ_CONCURRENCY=${opts.concurrency} LOG_LEVEL=warn node dist/cli.js worker   # figures 3 and 4, one per round`,
       'REDIS_URL=... HOST=127.0.0.1 PORT=<free> JOBQ_QUEUE=big LOG_LEVEL=warn node dist/cli.js api   # figure 5, the big queue',
       'PORT=<free> LOG_LEVEL=warn node --import tsx bench/servers/bare-api.ts   # figure 1 reference',
+      'node --import tsx bench/servers/sse-clients.ts http://127.0.0.1:<api port>/events 990 10   # figure 7: the SSE streams',
       `REDIS_URL=... node --import tsx bench/servers/peer-worker.ts bullmq|bee <queue> ${opts.concurrency} <handler url>   # figures 3 and 4`,
       redisBenchmarkCommand,
       `autocannon({ url, connections: ${opts.connections}, duration: ${opts.durationS}, requests: POST bodies with [<id>] entity ids, idReplacement: true })   # in the harness, after ${opts.warmupS} s of warm-up`

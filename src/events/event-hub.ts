@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { RedisClient } from '../queue/redis.js'
 import { queueKeys } from '../queue/keys.js'
-import { QueueEventReader, type EntryListener } from './queue-reader.js'
+import { QueueEventReader, type EntryListener, type ListenerIndex } from './queue-reader.js'
 
 export interface EventHubOptions {
   /** A new connection for a queue's reader. */
@@ -46,14 +46,15 @@ export class EventHub {
 
   /**
    * Adds a listener to the queue's reader, once the reader knows where the stream ends: every
-   * entry written after this resolves reaches the listener.
+   * entry written after this resolves reaches the listener (with `index`, only that job's or
+   * entity's entries).
    */
-  async listen (queue: string, listener: EntryListener): Promise<Subscription> {
-    const reader = await this.use(queue, (r) => r.addListener(listener))
+  async listen (queue: string, listener: EntryListener, index?: ListenerIndex): Promise<Subscription> {
+    const reader = await this.use(queue, (r) => r.addListener(listener, index))
     return {
       reader,
       close: () => {
-        reader.removeListener(listener)
+        reader.removeListener(listener, index)
         this.release(queue, reader)
       }
     }

@@ -14,6 +14,16 @@ export interface StreamEntry {
 /** Told of every batch of entries the reader reads, in stream order. */
 export type EntryListener = (entries: StreamEntry[]) => void
 
+/**
+ * A listener that wants only one job's or one entity's entries: the reader hands it those alone,
+ * found by a map lookup, so a thousand such listeners cost a batch nothing for the entries that
+ * are not theirs.
+ */
+export interface ListenerIndex {
+  field: 'job_id' | 'entity_id'
+  value: string
+}
+
 /** What XREAD and XRANGE answer: [id, [field, value, ...]] per entry. */
 export type RawEntry = [string, string[]]
 
@@ -41,6 +51,8 @@ export class QueueEventReader {
   /** Settles once the reader knows where the stream ends (the first read goes on from there). */
   readonly ready: Promise<void>
   private readonly listeners = new Set<EntryListener>()
+  private readonly indexed = { job_id: new Map<string, Set<EntryListener>>(), entity_id: new Map<string, Set<EntryListener>>() }
+  private indexedCount = 0
   private readonly waiters = new Map<string, Set<() => void>>()
   private readonly connection: RedisClient
   private stopped = false
@@ -54,15 +66,31 @@ export class QueueEventReader {
 
   /** Listeners and waiters together: the hub stops a reader nobody uses. */
   get users (): number {
-    return this.listeners.size + this.waiters.size
+    return this.listeners.size + this.indexedCount + this.waiters.size
   }
 
-  addListener (listener: EntryListener): void {
-    this.listeners.add(listener)
+  addListener (listener: EntryListener, index?: ListenerIndex): void {
+    if (!index) {
+      this.listeners.add(listener)
+      return
+    }
+    const map = this.indexed[index.field]
+    let set = map.get(index.value)
+    if (!set) map.set(index.value, set = new Set())
+    if (!set.has(listener)) this.indexedCount++
+    set.add(listener)
   }
 
-  removeListener (listener: EntryListener): void {
-    this.listeners.delete(listener)
+  removeListener (listener: EntryListener, index?: ListenerIndex): void {
+    if (!index) {
+      this.listeners.delete(listener)
+      return
+    }
+    const map = this.indexed[index.field]
+    const set = map.get(index.value)
+    if (!set?.delete(listener)) return
+    this.indexedCount--
+    if (set.size === 0) map.delete(index.value)
   }
 
   /** Calls `wake` once an entry says the job is completed, failed or cancelled. */
@@ -126,12 +154,21 @@ export class QueueEventReader {
       return { id, event, frame: sseFrame(id, event) }
     })
     this.lastId = entries[entries.length - 1].id
-    for (const listener of this.listeners) {
-      try {
-        listener(entries)
-      } catch (err) {
-        // One client's failure (a socket torn down mid-write) must not keep the batch from the others.
-        this.options.log.warn({ err, queue: this.options.queue }, 'an event listener failed')
+    for (const listener of this.listeners) this.tell(listener, entries)
+    if (this.indexedCount > 0) {
+      for (const field of ['job_id', 'entity_id'] as const) {
+        const map = this.indexed[field]
+        if (map.size === 0) continue
+        // Each indexed listener gets its own entries of the batch, still in stream order.
+        const groups = new Map<Set<EntryListener>, StreamEntry[]>()
+        for (const entry of entries) {
+          const set = map.get(entry.event[field])
+          if (!set) continue
+          const group = groups.get(set)
+          if (group) group.push(entry)
+          else groups.set(set, [entry])
+        }
+        for (const [set, group] of groups) for (const listener of set) this.tell(listener, group)
       }
     }
     if (this.waiters.size === 0) return
@@ -139,6 +176,15 @@ export class QueueEventReader {
       if (!FINAL_STATUSES.has(event.status)) continue
       const set = this.waiters.get(event.job_id)
       if (set) for (const wake of [...set]) wake()
+    }
+  }
+
+  private tell (listener: EntryListener, entries: StreamEntry[]): void {
+    try {
+      listener(entries)
+    } catch (err) {
+      // One client's failure (a socket torn down mid-write) must not keep the batch from the others.
+      this.options.log.warn({ err, queue: this.options.queue }, 'an event listener failed')
     }
   }
 }

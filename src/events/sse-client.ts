@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RedisClient } from '../queue/redis.js'
 import { compareIds, type JobEvent } from './event.js'
-import type { QueueEventReader, RawEntry, StreamEntry } from './queue-reader.js'
+import type { ListenerIndex, QueueEventReader, RawEntry, StreamEntry } from './queue-reader.js'
 import { decodeEntry, sseFrame } from './event.js'
 
 /** Which events a client asked for (?job_id=, ?entity_id=, ?task=, ?types=); every one when empty. */
@@ -55,6 +55,14 @@ export class SseClient {
 
   get isClosed (): boolean {
     return this.closed
+  }
+
+  /** What the reader may hand this client alone: the entries of its job, or of its entity. */
+  get index (): ListenerIndex | undefined {
+    const { job_id: jobId, entity_id: entityId } = this.options.filter
+    if (jobId !== undefined) return { field: 'job_id', value: jobId }
+    if (entityId !== undefined) return { field: 'entity_id', value: entityId }
+    return undefined
   }
 
   /** The reader's listener: writes the entries after the cursor, once the client is live. */

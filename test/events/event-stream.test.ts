@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
@@ -238,5 +242,24 @@ describe('GET /events with keys', () => {
     await app.close()
     assert.ok(lines.length > 5, 'requests were logged')
     for (const line of lines) assert.ok(!line.includes(KEY), `a log line holds the key: ${line}`)
+  })
+
+  it('should let a key limited to some queues stream those queues only (403 for the others, before anything is read)', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'jobq-keys-'))
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
+    const limited = 'a-key-for-queue-a-only-0123456789'
+    const file = join(dir, 'keys.json')
+    writeFileSync(file, JSON.stringify({ keys: [{ name: 'a', role: 'client', queues: ['a'], sha256: createHash('sha256').update(limited).digest('hex') }] }))
+    const app = await buildTestApp(t, redis().url, { JOBQ_QUEUE: 'main', JOBQ_ADMIN_KEYS: KEY, JOBQ_KEYS_FILE: file })
+    const url = await app.listen({ host: '127.0.0.1', port: 0 })
+    await app.inject({ method: 'PUT', url: '/queues/a/handlers/h', headers: { authorization: `Bearer ${KEY}` }, payload: { url: 'http://127.0.0.1:9/' } })
+    const headers = { authorization: `Bearer ${limited}` }
+    for (const path of ['/events', '/queues/b/events']) {
+      const res = await fetch(`${url}${path}`, { headers })
+      assert.equal(res.status, 403, path)
+      assert.match(((await res.json()) as { message: string }).message, /may not use queue/)
+    }
+    const stream = await openStream(t, `${url}/queues/a/events`, headers)
+    assert.equal(stream.status, 200)
   })
 })

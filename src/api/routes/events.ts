@@ -65,7 +65,7 @@ const eventRoutes: FastifyPluginAsyncTypebox<EventRouteOptions> = async (app, { 
     const raw = reply.raw
     const client = new SseClient({ queue: queue.name, raw, filter, maxBufferBytes, heartbeatMs, log: request.log })
     // Redis away: a 503 like any route's, before anything of the stream is sent.
-    const subscription = await app.events.listen(queue.name, client.deliver).catch((err: Error) => {
+    const subscription = await app.events.listen(queue.name, client.deliver, client.index).catch((err: Error) => {
       client.close()
       throw err
     })
