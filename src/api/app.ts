@@ -11,6 +11,7 @@ import eventsPlugin from './plugins/events.js'
 import eventRoutes from './routes/events.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
+import uiPlugin from './plugins/ui.js'
 import jobRoutes from './routes/jobs.js'
 import attemptReportRoutes from './routes/attempt-reports.js'
 import batchRoutes from './routes/batch.js'
@@ -82,6 +83,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
   await app.register(eventRoutes, { prefix: '/events', queueOf, mustExist: false, ...eventLimits(config) })
   await app.register(queuesRoutes, { prefix: '/queues', config, hosts })
+  if (config.ui) await app.register(uiPlugin)
   return app
 }
 

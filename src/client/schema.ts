@@ -1087,7 +1087,7 @@ export interface components {
             paused: boolean;
             /** @description Uptime of the API process that answered */
             uptime_seconds: number;
-            /** @description One page of the listed state, in dispatch order */
+            /** @description One page of the listed state, in the order that list keeps */
             jobs?: components["schemas"]["Job"][];
             /** @description Pass as cursor for the next page; null at the end */
             next_cursor?: string | null;
@@ -2541,8 +2541,8 @@ export interface operations {
     getQueue: {
         parameters: {
             query?: {
-                /** @description Add one page of these jobs */
-                list?: "queued" | "processing";
+                /** @description Add one page of these jobs: queued in dispatch order, processing by lease deadline, failed (the dead-letter set) oldest failure first */
+                list?: "queued" | "processing" | "failed";
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description Page size, at most 1000 */
@@ -4603,8 +4603,8 @@ export interface operations {
     getNamedQueue: {
         parameters: {
             query?: {
-                /** @description Add one page of these jobs */
-                list?: "queued" | "processing";
+                /** @description Add one page of these jobs: queued in dispatch order, processing by lease deadline, failed (the dead-letter set) oldest failure first */
+                list?: "queued" | "processing" | "failed";
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description Page size, at most 1000 */

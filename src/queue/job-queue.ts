@@ -205,8 +205,8 @@ export class JobQueue {
     return await this.write('pauseQueue', [k.paused, k.wake, paused ? '1' : '0']) === 1
   }
 
-  /** One page of queued (dispatch order) or processing jobs after an opaque cursor. */
-  async list (state: 'queued' | 'processing', cursor: string | undefined, limit: number): Promise<JobPage> {
+  /** One page of queued (dispatch order), processing (lease deadline) or failed (failure time) jobs after an opaque cursor. */
+  async list (state: 'queued' | 'processing' | 'failed', cursor: string | undefined, limit: number): Promise<JobPage> {
     const k = this.keys
     const [score, member] = cursor ? decodeCursor(cursor) : ['', '']
     const reply = await this.call(() => this.redis.listJobs(k[state], k.jobs, k.queued, score, member, limit)) as Array<string | number | null>
