@@ -72,15 +72,23 @@ function validatorFor (pointer: string) {
   return validate
 }
 
+/**
+ * Every operation but the event streams, which answer a valid request with a stream that stays open
+ * (inject would wait for its end forever; their own tests and the Prism contract test cover them).
+ * For the same reason `wait_ms` is left out of the parameters: a valid one holds a request for up to
+ * a minute, and waiting has tests of its own.
+ */
+const streams = (op: Record<string, unknown>) => JSON.stringify(op.responses ?? {}).includes('text/event-stream')
+
 const OPERATIONS: Operation[] = Object.entries(doc.paths as Record<string, Record<string, Record<string, unknown>>>)
-  .flatMap(([template, item]) => Object.entries(item).map(([method, op]) => {
+  .flatMap(([template, item]) => Object.entries(item).filter(([, op]) => !streams(op)).map(([method, op]) => {
     const pointer = `/paths/${escapePointer(template)}/${method}`
     const body = (op.requestBody as { content?: Record<string, MediaType> } | undefined)?.content?.['application/json']?.schema
     return {
       method: method.toUpperCase(),
       template,
       segments: template.split('/'),
-      params: (op.parameters as Operation['params'] | undefined) ?? [],
+      params: ((op.parameters as Operation['params'] | undefined) ?? []).filter((p) => p.name !== 'wait_ms'),
       bodySchema: body ?? null,
       responses: op.responses as Operation['responses'],
       pointer
