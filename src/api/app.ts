@@ -13,6 +13,7 @@ import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
 import uiPlugin from './plugins/ui.js'
 import jobRoutes from './routes/jobs.js'
+import attemptReportRoutes from './routes/attempt-reports.js'
 import batchRoutes from './routes/batch.js'
 import { jobLimits } from './routes/new-job.js'
 import { eventLimits } from './routes/event-limits.js'
@@ -77,6 +78,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   const hosts = new HandlerHosts(config.handlerHosts)
   await app.register(jobRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
   await app.register(batchRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
+  await app.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
   await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize, queueOf, mustExist: false })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
   await app.register(eventRoutes, { prefix: '/events', queueOf, mustExist: false, ...eventLimits(config) })
