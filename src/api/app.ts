@@ -11,7 +11,9 @@ import eventsPlugin from './plugins/events.js'
 import eventRoutes from './routes/events.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
+import uiPlugin from './plugins/ui.js'
 import jobRoutes from './routes/jobs.js'
+import attemptReportRoutes from './routes/attempt-reports.js'
 import batchRoutes from './routes/batch.js'
 import { jobLimits } from './routes/new-job.js'
 import { eventLimits } from './routes/event-limits.js'
@@ -76,10 +78,12 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   const hosts = new HandlerHosts(config.handlerHosts)
   await app.register(jobRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
   await app.register(batchRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
+  await app.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
   await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize, queueOf, mustExist: false })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
   await app.register(eventRoutes, { prefix: '/events', queueOf, mustExist: false, ...eventLimits(config) })
   await app.register(queuesRoutes, { prefix: '/queues', config, hosts })
+  if (config.ui) await app.register(uiPlugin)
   return app
 }
 

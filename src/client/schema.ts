@@ -159,6 +159,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the lease of the attempt the callback token names
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["heartbeatAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report progress of the attempt (and extend its lease)
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["progressAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete the job with its result
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["completeAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail the attempt: retried by the handler's policy unless retry is false
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["failAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queue": {
         parameters: {
             query?: never;
@@ -462,6 +542,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/queues/{queue}/jobs/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the lease of the attempt the callback token names
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["heartbeatAttemptInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/jobs/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report progress of the attempt (and extend its lease)
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["progressAttemptInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/jobs/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete the job with its result
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["completeAttemptInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/jobs/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail the attempt: retried by the handler's policy unless retry is false
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["failAttemptInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queues/{queue}": {
         parameters: {
             query?: never;
@@ -695,7 +855,9 @@ export interface components {
          *       "finished_at": null,
          *       "next_attempt_at": null,
          *       "last_error": null,
-         *       "result": null
+         *       "result": null,
+         *       "progress": null,
+         *       "lease_expires_at": null
          *     }
          */
         Job: {
@@ -734,6 +896,15 @@ export interface components {
             last_error: string | null;
             /** @description The JSON body the handler answered with, when it completed the job */
             result: unknown;
+            /** @description The last progress its handler reported (POST .../progress) for this attempt */
+            progress: {
+                percent: number | null;
+                message: string | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @description For a job its async handler holds (after a 202): when its lease lapses unless the handler reports again */
+            lease_expires_at: string | null;
         };
         /**
          * @example {
@@ -761,6 +932,8 @@ export interface components {
          *       "next_attempt_at": null,
          *       "last_error": null,
          *       "result": null,
+         *       "progress": null,
+         *       "lease_expires_at": null,
          *       "outcome": "created"
          *     }
          */
@@ -800,6 +973,15 @@ export interface components {
             last_error: string | null;
             /** @description The JSON body the handler answered with, when it completed the job */
             result: unknown;
+            /** @description The last progress its handler reported (POST .../progress) for this attempt */
+            progress: {
+                percent: number | null;
+                message: string | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @description For a job its async handler holds (after a 202): when its lease lapses unless the handler reports again */
+            lease_expires_at: string | null;
             outcome: "created" | "priority_raised" | "exists" | "processing";
         };
         /**
@@ -905,7 +1087,7 @@ export interface components {
             paused: boolean;
             /** @description Uptime of the API process that answered */
             uptime_seconds: number;
-            /** @description One page of the listed state, in dispatch order */
+            /** @description One page of the listed state, in the order that list keeps */
             jobs?: components["schemas"]["Job"][];
             /** @description Pass as cursor for the next page; null at the end */
             next_cursor?: string | null;
@@ -940,6 +1122,10 @@ export interface components {
             rate_per_second?: number | null;
             /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
             burst?: number | null;
+            /** @description The handler may answer 202 Accepted and finish the job later through POST /jobs/{id}/complete or /fail with the callback token; default false (a 202 is a 2xx that completes the job) */
+            async?: boolean;
+            /** @description How long a job taken with 202 stays the handler's without a heartbeat or progress report (unless the 202 says {"lease_ms": N}); default 300000 */
+            async_lease_ms?: number;
             /** @description Headers sent with every callback, e.g. {"authorization": "Bearer ..."}: at most 20, values up to 4096 characters of visible ASCII or Latin-1, spaces and tabs. Names are case-insensitive (stored lower-cased); content-type, content-length, content-encoding, host, user-agent, webhook-*, jobq-* (set by JobQ) and hop-by-hop headers (connection, keep-alive, transfer-encoding, upgrade, te, trailer, expect, proxy-*) are refused. Values are secrets: they are never shown again, only masked. Left out, the stored headers stay; {} removes them. */
             headers?: {
                 [key: string]: string;
@@ -978,6 +1164,10 @@ export interface components {
             max_concurrency: number | null;
             /** @description At most this many callbacks started per second on average, over every worker; null (the default): no limit */
             rate_per_second: number | null;
+            /** @description The handler may answer 202 Accepted and finish the job later through POST /jobs/{id}/complete or /fail with the callback token; default false (a 202 is a 2xx that completes the job) */
+            async: boolean;
+            /** @description How long a job taken with 202 stays the handler's without a heartbeat or progress report (unless the 202 says {"lease_ms": N}); default 300000 */
+            async_lease_ms: number;
             /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
             burst: number | null;
             /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
@@ -1031,6 +1221,10 @@ export interface components {
             max_concurrency: number | null;
             /** @description At most this many callbacks started per second on average, over every worker; null (the default): no limit */
             rate_per_second: number | null;
+            /** @description The handler may answer 202 Accepted and finish the job later through POST /jobs/{id}/complete or /fail with the callback token; default false (a 202 is a 2xx that completes the job) */
+            async: boolean;
+            /** @description How long a job taken with 202 stays the handler's without a heartbeat or progress report (unless the 202 says {"lease_ms": N}); default 300000 */
+            async_lease_ms: number;
             /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
             burst: number | null;
             /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
@@ -1883,11 +2077,472 @@ export interface operations {
             };
         };
     };
+    heartbeatAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    progressAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    percent?: number;
+                    /** @description Up to 1024 bytes of UTF-8 */
+                    message?: string;
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Any JSON; kept as the job's result (up to JOBQ_RESULT_LIMIT bytes) */
+                    result?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    failAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; kept as the job's last_error */
+                    error: string;
+                    /** @description false fails the job for good; default true (retried while attempts remain) */
+                    retry?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getQueue: {
         parameters: {
             query?: {
-                /** @description Add one page of these jobs */
-                list?: "queued" | "processing";
+                /** @description Add one page of these jobs: queued in dispatch order, processing by lease deadline, failed (the dead-letter set) oldest failure first */
+                list?: "queued" | "processing" | "failed";
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description Page size, at most 1000 */
@@ -3476,11 +4131,480 @@ export interface operations {
             };
         };
     };
+    heartbeatAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    progressAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    percent?: number;
+                    /** @description Up to 1024 bytes of UTF-8 */
+                    message?: string;
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Any JSON; kept as the job's result (up to JOBQ_RESULT_LIMIT bytes) */
+                    result?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    failAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; kept as the job's last_error */
+                    error: string;
+                    /** @description false fails the job for good; default true (retried while attempts remain) */
+                    retry?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getNamedQueue: {
         parameters: {
             query?: {
-                /** @description Add one page of these jobs */
-                list?: "queued" | "processing";
+                /** @description Add one page of these jobs: queued in dispatch order, processing by lease deadline, failed (the dead-letter set) oldest failure first */
+                list?: "queued" | "processing" | "failed";
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description Page size, at most 1000 */

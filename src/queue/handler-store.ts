@@ -15,6 +15,10 @@ export interface HandlerSettings {
   rate_per_second: number | null
   /** Callbacks the rate lets start at once from rest; null: the rate rounded up. */
   burst: number | null
+  /** May answer 202 and finish the job later through the API with its callback token (issue 14). */
+  async: boolean
+  /** The lease of a job the handler took with 202, unless the 202 or a heartbeat says otherwise. */
+  async_lease_ms: number
 }
 
 /**
@@ -52,7 +56,14 @@ export interface HandlerCounts {
 export type HandlerWithCounts = Handler & { counts: HandlerCounts }
 
 export const HANDLER_DEFAULTS = {
-  timeout_ms: 30_000, max_attempts: 5, backoff_ms: 1000, max_concurrency: null, rate_per_second: null, burst: null
+  timeout_ms: 30_000,
+  max_attempts: 5,
+  backoff_ms: 1000,
+  max_concurrency: null,
+  rate_per_second: null,
+  burst: null,
+  async: false,
+  async_lease_ms: 300_000
 }
 
 /** A signing secret in the Standard Webhooks form: `whsec_` and base64 of 32 random bytes. */

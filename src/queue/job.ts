@@ -35,6 +35,10 @@ export interface JobRecord {
   last_error: string | null
   result: string | null
   next_attempt_at: number | null
+  /** The last progress an async handler reported for the attempt under way (or the last one's). */
+  progress: { percent: number | null, message: string | null, at: number } | null
+  /** When the lease of a job its async handler holds (after a 202) lapses; null otherwise. */
+  held_until: number | null
   position_in_queue: number | null
   position_in_priority: number | null
 }
@@ -72,6 +76,8 @@ export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: Jo
       last_error: orNull(f[14]),
       result: orNull(f[15]),
       next_attempt_at: orNull(f[16]),
+      progress: f[17] ? JSON.parse(f[17] as string) : null,
+      held_until: orNull(f[18]),
       position_in_queue: orNull(reply[at + 3]),
       position_in_priority: orNull(reply[at + 4])
     }

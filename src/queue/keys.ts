@@ -37,6 +37,8 @@ export interface QueueKeys {
   flow: string
   /** STREAM of every job state change (GET /events), trimmed to JOBQ_EVENTS_RETENTION entries. */
   events: string
+  /** STRING: the random key callback tokens are signed with (src/queue/callback-token.ts). */
+  callbackKey: string
   /** Prefix of the per-caller counters of @fastify/rate-limit. */
   rateLimitPrefix: string
 }
@@ -63,6 +65,7 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     throttled: tag + 'throttled',
     flow: tag + 'flow',
     events: tag + 'events',
+    callbackKey: tag + 'callback-key',
     rateLimitPrefix: tag + 'ratelimit:'
   }
 }

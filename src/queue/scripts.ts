@@ -61,5 +61,6 @@ declare module 'ioredis' {
     pauseQueue(...args: Arg[]): Result<unknown, Context>
     pauseHandler(...args: Arg[]): Result<unknown, Context>
     deleteHandler(...args: Arg[]): Result<unknown, Context>
+    reportAttempt(...args: Arg[]): Result<unknown, Context>
   }
 }

@@ -54,6 +54,8 @@ describe('POST /jobs', () => {
       next_attempt_at: null,
       last_error: null,
       result: null,
+      progress: null,
+      lease_expires_at: null,
       outcome: 'created'
     })
     const queuedAt = Date.parse(job.queued_at)

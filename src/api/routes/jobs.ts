@@ -4,7 +4,7 @@ import type { Priority } from '../../queue/job.js'
 import { toNewJob, type JobLimits } from './new-job.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema, WaitQuerySchema } from '../schemas/job.js'
 import { bodyErrorResponses, ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
-import { toJobView } from '../views.js'
+import { toEnqueuedJobView, toJobView } from '../views.js'
 import type { ScopedRouteOptions } from '../queue-scope.js'
 import { readJobWaiting } from '../wait-for-job.js'
 
@@ -40,9 +40,9 @@ const jobRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: JobLim
         outcome
       })
     }
-    if (outcome !== 'created') return reply.code(200).send({ ...toJobView(job), outcome })
+    if (outcome !== 'created') return reply.code(200).send(toEnqueuedJobView(job, outcome))
     const { args = [], kwargs = {}, metadata = {} } = request.body
-    return reply.code(201).send({ ...toJobView(job, { args, kwargs, metadata }), outcome })
+    return reply.code(201).send(toEnqueuedJobView(job, outcome, { args, kwargs, metadata }))
   })
 
   app.get('/:id', {

@@ -7,6 +7,7 @@ import { errorResponses, ref } from '../schemas/shared.js'
 import type { QueueOf } from '../queue-scope.js'
 import { jobLimits } from './new-job.js'
 import jobRoutes from './jobs.js'
+import attemptReportRoutes from './attempt-reports.js'
 import batchRoutes from './batch.js'
 import queueRoutes from './queue.js'
 import handlerRoutes from './handlers.js'
@@ -49,6 +50,7 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
     const limits = jobLimits(config)
     await scoped.register(jobRoutes, { prefix: '/jobs', limits, queueOf })
     await scoped.register(batchRoutes, { prefix: '/jobs', limits, queueOf })
+    await scoped.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
     await scoped.register(queueRoutes, { maxPageSize: config.maxPageSize, queueOf, mustExist: true })
     await scoped.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
     await scoped.register(eventRoutes, { prefix: '/events', queueOf, mustExist: true, ...eventLimits(config) })

@@ -19,7 +19,9 @@ export const jobExample = {
   finished_at: null,
   next_attempt_at: null,
   last_error: null,
-  result: null
+  result: null,
+  progress: null,
+  lease_expires_at: null
 }
 
 export const newJobExample = {

@@ -33,7 +33,15 @@ const jobProperties = {
   finished_at: Timestamp,
   next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled job is due (a delayed job, or a retry)' }),
   last_error: Type.Union([Type.String(), Type.Null()]),
-  result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' })
+  result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' }),
+  progress: Type.Union([Type.Object({
+    percent: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
+    message: Type.Union([Type.String(), Type.Null()]),
+    at: Type.String({ format: 'date-time' })
+  }, { additionalProperties: false }), Type.Null()], { description: 'The last progress its handler reported (POST .../progress) for this attempt' }),
+  lease_expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'For a job its async handler holds (after a 202): when its lease lapses unless the handler reports again'
+  })
 }
 
 export const JobSchema = Type.Object(jobProperties, { $id: 'Job', additionalProperties: false, examples: [jobExample] })
@@ -46,6 +54,8 @@ export const EnqueueOutcomeSchema = Type.Union([
 
 export const EnqueuedJobSchema = Type.Object({ ...jobProperties, outcome: EnqueueOutcomeSchema },
   { $id: 'EnqueuedJob', additionalProperties: false, examples: [{ ...jobExample, outcome: 'created' }] })
+
+export type EnqueuedJobView = Static<typeof EnqueuedJobSchema>
 
 export const TaskNameSchema = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$',
