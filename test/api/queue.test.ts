@@ -187,7 +187,7 @@ describe('GET /queue', () => {
       ['?list=queued&limit=-1', /^querystring\.limit: /],
       ['?list=queued&limit=abc', /^querystring\.limit: /],
       ['?list=queued&limit=2.5', /^querystring\.limit: /],
-      ['?list=failed', /^querystring\.list: /],
+      ['?list=dead', /^querystring\.list: /],
       ['?list=queued&cursor=garbage', /^cursor: /],
       [`?list=queued&cursor=${Buffer.from('abc\nx').toString('base64url')}`, /^cursor: /],
       [`?list=queued&cursor=${Buffer.from('1 OR 1\nx').toString('base64url')}`, /^cursor: /],

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream'
 import type { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/api/app.js'
-import { buildTestApp, registerHandler, sharedRedis, testConfig, waitFor, type Cleanup } from '../helper.js'
+import { buildTestApp, registerHandler, sharedRedis, startRedis, testConfig, waitFor, type Cleanup } from '../helper.js'
 import { openStream } from './sse-helper.js'
 
 /**
@@ -182,6 +182,23 @@ describe('GET /events', () => {
     for (const s of streams) await s.waitForEvents(1)
     for (const s of streams) s.close()
     await waitFor('the reader connection closed', async () => await readerConnections(redis().client) === before, 20_000, 200)
+  })
+
+  it('should keep streams open while Redis restarts, and go on with the events written after it is back', { timeout: 60_000 }, async (t) => {
+    const own = await startRedis(t)
+    const { url, queue } = await listening(t, own.url)
+    const stream = await openStream(t, `${url}/events`)
+    await waitFor('connected', () => stream.comments.includes('connected'))
+    await addEvent(own.client, queue, { job_id: 'before' })
+    await stream.waitForEvents(1)
+    await own.stop()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await own.start()
+    await waitFor('the test client back', async () => await own.client.ping() === 'PONG')
+    await addEvent(own.client, queue, { job_id: 'after' })
+    const events = await stream.waitForEvents(2, 20_000)
+    assert.deepEqual(events.map((e) => e.data.job_id), ['before', 'after'])
+    assert.equal(stream.error, undefined)
   })
 
   it('should drop a client that stops reading before its buffer passes JOBQ_EVENTS_CLIENT_BUFFER_BYTES', { timeout: 60_000 }, async (t) => {

@@ -659,8 +659,8 @@ async function contentOf (redis: TestRedis, queue: string): Promise<Record<strin
     } else if (type === 'list') {
       parts.items = (await redis.client.lrangeBuffer(key, 0, -1)).map(hex).join(',')
     } else if (type === 'stream') {
-      // The event stream: each entry by its id, with its fields.
-      for (const [id, fields] of await redis.client.xrange(key, '-', '+')) parts[`entry ${id}`] = fields.join(' ')
+      // The queue's event stream: a request that changes nothing writes no event.
+      for (const [id, fields] of await redis.client.xrange(key, '-', '+')) parts[`entry ${id}`] = fields.join('\n')
     } else {
       parts.value = hex(await redis.client.getBuffer(key) ?? Buffer.alloc(0))
     }

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/api/app.js'
 import { startRedis, suiteContext, testConfig, waitFor } from '../helper.js'
-import { startHookServer, startWorker, type Responder } from '../worker/worker-helper.js'
+import { startHookServer, startWorker, type HookServer, type Responder } from '../worker/worker-helper.js'
 import { launchChromium, watchedPage, type WatchedPage } from './browser.js'
 
 const KEY = 'ui-test-admin-key-0123456789'
@@ -20,6 +20,7 @@ const BIG_RESULT = { blob: 'x'.repeat(1024 * 1024) }
 /** Handlers by path: one that completes, one that fails for good, one that answers a megabyte. */
 const respond: Responder = (delivery, res) => {
   if (delivery.path === '/fail') res.writeHead(400).end()
+  else if (delivery.path === '/async') res.writeHead(202).end()
   else if (delivery.path === '/big') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(BIG_RESULT))
   else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')
 }
@@ -32,6 +33,7 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
   let browser: Browser
   let watched: WatchedPage
   let page: Page
+  let hook: HookServer
 
   const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => {
     const res = await app.inject({ method, url, headers: admin, payload })
@@ -50,8 +52,10 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     suite.after(() => app.close())
     await app.listen({ host: '127.0.0.1', port: 0 })
     origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
-    const hook = await startHookServer(suite as never, respond)
+    hook = await startHookServer(suite as never, respond)
     await call('POST', '/queue/pause')
+    const asyncHandler = await app.inject({ method: 'PUT', url: '/handlers/async.task', headers: admin, payload: { url: hook.origin + '/async', async: true } })
+    assert.equal(asyncHandler.statusCode, 201, asyncHandler.body)
     const limits = { max_concurrency: 4, rate_per_second: 50 }
     for (const [name, path] of [['ok.task', '/ok'], ['fail.task', '/fail'], ['big.task', '/big']]) {
       const payload = { url: hook.origin + path, max_attempts: 1, ...(name === 'ok.task' ? limits : {}) }
@@ -229,6 +233,19 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     t.diagnostic(`retry all of ${before + 22}: ${(performance.now() - started).toFixed(0)} ms`)
     assert.equal((await call('GET', '/queue')).failed, 0)
     await page.locator('#failed caption', { hasText: 'No failed jobs.' }).waitFor()
+  })
+
+  it('should show the progress an async handler reports on a processing job', async () => {
+    await call('POST', '/queue/resume')
+    const job = await enqueue('async.task', 'in-progress')
+    const [delivery] = await hook.waitForDeliveries(1, (d) => d.jobId === job.job_id)
+    const token = { 'jobq-callback-token': String(delivery.headers['jobq-callback-token']) }
+    const res = await app.inject({ method: 'POST', url: `/jobs/${job.job_id}/progress`, headers: token, payload: { percent: 40, message: 'page 4 of 10' } })
+    assert.equal(res.statusCode, 200, res.body)
+    const row = page.locator(`#processing tr[data-job="${job.job_id}"]`)
+    await row.getByText('40%').waitFor({ timeout: 10_000 })
+    assert.match(await row.textContent() ?? '', /page 4 of 10/)
+    // Left in flight for the screenshots.
   })
 
   it('should fit a phone screen, light and dark, and write screenshots to docs/', async () => {

@@ -45,6 +45,8 @@ export async function loadProcessing () {
   if (queue !== state.queue) return
   const jobs = page.jobs ?? []
   $('#processing-count').textContent = page.processing > jobs.length ? `${jobs.length} of ${page.processing}` : String(jobs.length)
+  // The record's last report stands until the stream brings a newer one.
+  for (const job of jobs) if (job.progress && !progress.has(job.job_id)) progress.set(job.job_id, job.progress)
   if (jobs.length === 0) {
     fill($('#processing'), h('caption', { class: 'empty' }, 'Nothing in flight.'))
     return
