@@ -100,7 +100,8 @@ const handlerRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { hosts: Han
             'Jobs of other handlers are dispatched as if its backlog were not there. Pausing a paused handler changes nothing.'
           : 'Its jobs are dispatched again from where they stopped, in priority and first-enqueue order. Resuming a running handler changes nothing.',
         params: HandlerParamsSchema,
-        response: { 200: ref(HandlerSchema), 404: ref(ErrorSchema), ...adminErrorResponses }
+        // No body is read, but one sent is still parsed (or refused: too large, another type).
+        response: { 200: ref(HandlerSchema), 404: ref(ErrorSchema), ...adminErrorResponses, ...bodyErrorResponses }
       }
     }, async (request) => {
       const handler = await queueOf(request).handlers.setPaused(request.params.name, paused)
