@@ -35,6 +35,8 @@ export interface JobRecord {
   last_error: string | null
   result: string | null
   next_attempt_at: number | null
+  /** The schedule whose tick enqueued the job, and that tick's time (ms); null for other jobs. */
+  schedule: { name: string, tick: number } | null
   position_in_queue: number | null
   position_in_priority: number | null
 }
@@ -72,6 +74,8 @@ export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: Jo
       last_error: orNull(f[14]),
       result: orNull(f[15]),
       next_attempt_at: orNull(f[16]),
+      // Trailing fields: a record from before schedules has none (f[17] undefined).
+      schedule: f[17] ? { name: f[17] as string, tick: f[18] as number } : null,
       position_in_queue: orNull(reply[at + 3]),
       position_in_priority: orNull(reply[at + 4])
     }
