@@ -48,6 +48,7 @@ app.post('/jobs', {
     next_attempt_at: null,
     last_error: null,
     result: null,
+    schedule: null,
     outcome: 'created'
   })
 })

@@ -1,5 +1,6 @@
 import type { JobRecord } from '../queue/job.js'
 import type { CallbackHeaders, HandlerWithCounts } from '../queue/handler-store.js'
+import type { Schedule } from '../queue/schedule-store.js'
 import type { JobView } from './schemas/job.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
@@ -29,7 +30,8 @@ export function toJobView (job: JobRecord, caller?: CallerJson): JobView {
     finished_at: iso(job.finished_at),
     next_attempt_at: iso(job.next_attempt_at),
     last_error: job.last_error,
-    result: job.result === null ? null : JSON.parse(job.result)
+    result: job.result === null ? null : JSON.parse(job.result),
+    schedule: job.schedule && { name: job.schedule.name, tick: new Date(job.schedule.tick).toISOString() }
   }
 }
 
@@ -64,5 +66,30 @@ export function toHandlerView (handler: HandlerWithCounts) {
     updated_at: new Date(handler.updated_at).toISOString(),
     paused: handler.paused,
     ...handler.counts
+  }
+}
+
+/** A schedule as the API shows it: the job's JSON parsed back, times in ISO 8601, the revision left out. */
+export function toScheduleView (schedule: Schedule) {
+  return {
+    name: schedule.name,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    job: {
+      task: schedule.job.task,
+      entity_id: schedule.job.entity_id,
+      args: JSON.parse(schedule.job.args),
+      kwargs: JSON.parse(schedule.job.kwargs),
+      priority: schedule.job.priority,
+      metadata: JSON.parse(schedule.job.metadata)
+    },
+    catch_up: schedule.catch_up,
+    paused: schedule.paused,
+    next_run_at: iso(schedule.next_run_at),
+    last_run_at: iso(schedule.last_run_at),
+    last_job_id: schedule.last_job_id,
+    last_outcome: schedule.last_outcome,
+    created_at: new Date(schedule.created_at).toISOString(),
+    updated_at: new Date(schedule.updated_at).toISOString()
   }
 }

@@ -90,7 +90,9 @@ export function callbackHeaders (job: JobRecord, secrets: string[], body: string
     'jobq-entity-id': encodeURIComponent(job.entity_id),
     'jobq-attempt': String(job.attempts),
     'jobq-priority': String(job.priority),
-    ...(origin ? { 'jobq-queue': origin.queue } : {})
+    ...(origin ? { 'jobq-queue': origin.queue } : {}),
+    // A schedule's tick: which schedule, and which tick (an idempotency key for the handler).
+    ...(job.schedule ? { 'jobq-schedule': job.schedule.name, 'jobq-tick': new Date(job.schedule.tick).toISOString() } : {})
   }
 }
 

@@ -54,6 +54,7 @@ describe('POST /jobs', () => {
       next_attempt_at: null,
       last_error: null,
       result: null,
+      schedule: null,
       outcome: 'created'
     })
     const queuedAt = Date.parse(job.queued_at)

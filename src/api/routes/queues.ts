@@ -10,6 +10,7 @@ import jobRoutes from './jobs.js'
 import batchRoutes from './batch.js'
 import queueRoutes from './queue.js'
 import handlerRoutes from './handlers.js'
+import scheduleRoutes from './schedules.js'
 
 interface QueuesRouteOptions {
   config: Config
@@ -17,7 +18,7 @@ interface QueuesRouteOptions {
 }
 
 /**
- * GET /queues, and every job, handler and queue route once more under /queues/{queue}, for the
+ * GET /queues, and every job, handler, schedule and queue route once more under /queues/{queue}, for the
  * named queue. The routes are the same plugins as the top-level ones (which serve the default
  * queue); here each also takes the `queue` path parameter and gets an operationId of its own.
  */
@@ -49,6 +50,7 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
     await scoped.register(batchRoutes, { prefix: '/jobs', limits, queueOf })
     await scoped.register(queueRoutes, { maxPageSize: config.maxPageSize, queueOf, mustExist: true })
     await scoped.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
+    await scoped.register(scheduleRoutes, { prefix: '/schedules', limits, queueOf })
   }, { prefix: '/:queue' })
 }
 

@@ -19,7 +19,8 @@ export const jobExample = {
   finished_at: null,
   next_attempt_at: null,
   last_error: null,
-  result: null
+  result: null,
+  schedule: null
 }
 
 export const newJobExample = {

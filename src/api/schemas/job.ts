@@ -33,7 +33,11 @@ const jobProperties = {
   finished_at: Timestamp,
   next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled job is due (a delayed job, or a retry)' }),
   last_error: Type.Union([Type.String(), Type.Null()]),
-  result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' })
+  result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' }),
+  schedule: Type.Union([Type.Object({
+    name: Type.String({ description: 'The schedule (callback header jobq-schedule)' }),
+    tick: Type.String({ format: 'date-time', description: 'The tick the job is for (callback header jobq-tick)' })
+  }, { additionalProperties: false }), Type.Null()], { description: 'The recurring schedule whose tick enqueued the job; null for other jobs' })
 }
 
 export const JobSchema = Type.Object(jobProperties, { $id: 'Job', additionalProperties: false, examples: [jobExample] })
