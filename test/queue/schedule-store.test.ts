@@ -99,4 +99,24 @@ describe('ScheduleStore: firing ticks', () => {
     const [fired] = await store.fireDue()
     assert.equal(fired.job?.entity_id, 'changed')
   })
+
+  it('should fire a daily 02:30 in Europe/Berlin once on the spring-forward and once on the fall-back day (a fixed clock)', async (t) => {
+    const { clock, store, queue } = await setup(t, redis().url)
+    const fired: string[] = []
+    for (const [from, days] of [['2026-03-27T12:00:00Z', 3], ['2026-10-23T12:00:00Z', 3]] as const) {
+      clock.now = Date.parse(from)
+      await store.put('berlin', { ...everySecond, cron: '30 2 * * *', timezone: 'Europe/Berlin' })
+      for (let i = 0; i < days; i++) {
+        // A worker on time: 5 ms after the tick.
+        clock.now = (await store.nextTickAt() as number) + 5
+        const [firing] = await store.fireDue()
+        fired.push(new Date(firing.tick as number).toISOString())
+        await queue.cancel(firing.job?.job_id as string) // frees the entity for the next tick
+      }
+    }
+    assert.deepEqual(fired, [
+      '2026-03-28T01:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z',
+      '2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z'
+    ])
+  })
 })
