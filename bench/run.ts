@@ -14,6 +14,7 @@ import { endToEnd } from './figures/e2e.js'
 import { idleLatency } from './figures/latency.js'
 import { scaling } from './figures/scaling.js'
 import { memoryPerJob } from './figures/memory.js'
+import { scheduleTicks } from './figures/ticks.js'
 import { json, markdown, type Meta } from './report.js'
 
 /**
@@ -89,7 +90,8 @@ async function main (): Promise<number> {
     ['3', 'End to end', endToEnd],
     ['4', 'Idle latency', idleLatency],
     ['5', 'Scaling', scaling],
-    ['6', 'Memory', memoryPerJob]
+    ['6', 'Memory', memoryPerJob],
+    ['7', 'Schedule ticks', scheduleTicks]
   ]
   const figures: Figure[] = []
   for (const [id, title, run] of steps) {

@@ -4,6 +4,7 @@ import { createContext } from './context.js'
 import { enqueue } from './enqueue.js'
 import { CliError, EXIT, UsageError, type ExitCode } from './exit-codes.js'
 import { handlersAdd, handlersList, handlersRm } from './handlers.js'
+import { schedulesAdd, schedulesList, schedulesPause, schedulesResume, schedulesRm, schedulesTrigger } from './schedules.js'
 import { cancel, priority, retry, status } from './jobs.js'
 import { queue } from './queue.js'
 import { queues } from './queues.js'
@@ -11,9 +12,10 @@ import { allOptions, CONNECTION_OPTIONS, commandHelp, type CommandSpec } from '.
 import { printable } from './table.js'
 
 /** The client commands, in the order --help lists them. */
-export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm]
+export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm,
+  schedulesAdd, schedulesList, schedulesRm, schedulesPause, schedulesResume, schedulesTrigger]
 
-const GROUPS = ['handlers']
+const GROUPS = ['handlers', 'schedules']
 
 /** True for a word that starts a client command (`jobq handlers ...` included). */
 export function isClientCommand (word: string): boolean {
