@@ -38,7 +38,11 @@
 local schedulesKey, ticksKey = KEYS[1], KEYS[2]
 local now, name, mode = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local raw = rcall('HGET', schedulesKey, name)
-if not raw then return { -1 } end
+if not raw then
+  -- A tick left of a schedule that is gone (not by deleteSchedule, which removes both): nothing waits for it.
+  rcall('ZREM', ticksKey, name)
+  return { -1 }
+end
 local schedule = cjson.decode(raw)
 if mode == 'tick' and (schedule.paused or schedule.next_run_at ~= tonumber(ARGV[4])
     or schedule.revision ~= tonumber(ARGV[5])) then

@@ -7,6 +7,9 @@ export const SCHEDULES_CHANGED = 'schedules'
 
 /** Longest wait for a tick before looking again anyway (setTimeout cannot wait past 2^31 - 1 ms). */
 const MAX_WAIT_MS = 3_600_000
+/** Rounds of firing in one look (each up to 100 due schedules) before the rest waits a moment. */
+const MAX_ROUNDS = 20
+const STUCK_RETRY_MS = 1000
 
 interface Watched {
   handle: QueueHandle
@@ -82,11 +85,17 @@ export class ScheduleTicker {
     const { schedules } = queue.handle
     let next: number | null
     try {
-      for (;;) {
+      for (let round = 1; ; round++) {
         for (const firing of await schedules.fireDue()) this.fired(queue.handle.name, firing)
         next = await schedules.nextTickAt()
         // Due again already (a backlog of due schedules, or a tick of a second just passed).
         if (next === null || next > Date.now()) break
+        // Still due after many rounds: data this loop cannot move on (a tick no fire advances);
+        // look again a little later rather than spin on it.
+        if (round >= MAX_ROUNDS) {
+          next = Date.now() + STUCK_RETRY_MS
+          break
+        }
       }
       queue.failures = 0
     } catch (err) {

@@ -100,6 +100,15 @@ describe('ScheduleStore: firing ticks', () => {
     assert.equal(fired.job?.entity_id, 'changed')
   })
 
+  it('should drop a tick whose schedule is gone, rather than find it due at every look', async (t) => {
+    const { clock, store, app } = await setup(t, redis().url)
+    await store.put('s', everySecond)
+    await app.jobQueue.redis.hdel(app.jobQueue.keys.schedules, 's')
+    clock.now = START + 1000
+    assert.deepEqual(await store.fireDue(), [])
+    assert.equal(await store.nextTickAt(), null)
+  })
+
   it('should fire a daily 02:30 in Europe/Berlin once on the spring-forward and once on the fall-back day (a fixed clock)', async (t) => {
     const { clock, store, queue } = await setup(t, redis().url)
     const fired: string[] = []
