@@ -47,7 +47,7 @@ export async function scheduleTicks (ctx: Ctx): Promise<Figure> {
           if (Date.now() > deadline) throw new Error(`only ${arrived.length} of ${ticks + 2} ticks arrived`)
           await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 1000) })
         }
-        await httpJson('DELETE', `${ctx.api.url}/schedules/bench-ticks`)
+        await httpJson('DELETE', `${ctx.api.url}/schedules/bench-ticks`, undefined, [204])
         const late = arrived.slice(2, ticks + 2).map((a) => a.late)
         samples.p50.push(percentile(late, 50))
         samples.p99.push(percentile(late, 99))
