@@ -74,8 +74,9 @@ export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: Jo
       last_error: orNull(f[14]),
       result: orNull(f[15]),
       next_attempt_at: orNull(f[16]),
-      // Trailing fields: a record from before schedules has none (f[17] undefined).
-      schedule: f[17] ? { name: f[17] as string, tick: f[18] as number } : null,
+      // f[17] and f[18] are issue 14's progress and hold. Trailing fields: a record from before
+      // schedules has none (f[19] undefined).
+      schedule: f[19] ? { name: f[19] as string, tick: f[20] as number } : null,
       position_in_queue: orNull(reply[at + 3]),
       position_in_priority: orNull(reply[at + 4])
     }
