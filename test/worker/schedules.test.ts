@@ -90,4 +90,24 @@ describe('schedules fired by worker processes', () => {
     assert.deepEqual(ticks.filter((tick) => tick > lastBefore && tick <= catchUpTick), [catchUpTick], 'one job for the missed ticks')
     assert.equal(new Set(ticks).size, ticks.length, 'no tick twice')
   })
+
+  it('should make no Redis call while idle between ticks (no polling)', async (t) => {
+    const redis = await startRedis(t)
+    const app = await buildTestApp(t, redis.url)
+    await registerHandler(app, 'tick', 'http://127.0.0.1:9/hook')
+    const res = await app.inject({ method: 'PUT', url: '/schedules/yearly', payload: { cron: '0 0 1 1 *', job: { task: 'tick', entity_id: 'y' } } })
+    assert.equal(res.statusCode, 201, res.body)
+    await startWorker(t, { redisUrl: redis.url, queue: app.jobQueue.queueName })
+    // The API sweeps every queue every few seconds; only the worker may call Redis from here on.
+    await app.close()
+    await sleep(1500)
+    const calls = async () => {
+      const info = await redis.client.info('commandstats')
+      return [...info.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)].filter((m) => m[1] !== 'info').reduce((sum, m) => sum + Number(m[2]), 0)
+    }
+    const before = await calls()
+    assert.ok(before > 0, 'the calls so far are counted')
+    await sleep(3000)
+    assert.equal(await calls() - before, 0, 'Redis calls in 3 s of an idle worker waiting for a tick a year away')
+  })
 })
