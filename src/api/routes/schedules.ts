@@ -65,7 +65,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: J
           ? 'Jobs it enqueued already are not touched. Pausing a paused schedule changes nothing.'
           : 'It fires from its next tick after now; the ticks passed while paused are not caught up. Resuming a running schedule changes nothing.',
         params: ScheduleParamsSchema,
-        response: { 200: ref(ScheduleSchema), 404: ref(ErrorSchema), ...adminErrorResponses }
+        response: { 200: ref(ScheduleSchema), 404: ref(ErrorSchema), ...adminErrorResponses, ...bodyErrorResponses }
       },
       config: admin
     }, async (request) => {
@@ -83,7 +83,7 @@ const scheduleRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: J
       description: 'As a tick at this moment would (its jobq-tick is now), also when paused; the schedule\'s next tick stays where it is. ' +
         '201 created; 200 when the entity already has an active job (outcome exists, priority_raised or processing, naming that job).',
       params: ScheduleParamsSchema,
-      response: { 201: ref(TriggeredSchema), 200: ref(TriggeredSchema), 404: ref(ErrorSchema), 422: ref(ErrorSchema), ...adminErrorResponses }
+      response: { 201: ref(TriggeredSchema), 200: ref(TriggeredSchema), 404: ref(ErrorSchema), 422: ref(ErrorSchema), ...adminErrorResponses, ...bodyErrorResponses }
     },
     config: admin
   }, async (request, reply) => {
