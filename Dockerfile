@@ -8,7 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Runtime stage: production dependencies, compiled code and the Lua scripts only.
+# Runtime stage: production dependencies, compiled code, the Lua scripts and the dashboard's files only.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
@@ -17,6 +17,7 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 COPY --from=build /app/dist ./dist
 COPY lua ./lua
 COPY openapi ./openapi
+COPY ui ./ui
 USER node
 EXPOSE 3000
 # The API answers /healthz; a worker image overrides this check (see docker-compose.yml).

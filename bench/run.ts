@@ -7,6 +7,7 @@ import { createCtx, options, QUEUE, type Ctx, type Figure } from './lib/context.
 import { log } from './lib/log.js'
 import { Processes } from './lib/procs.js'
 import { startRedis, type BenchRedis } from './lib/redis.js'
+import { loadGenerator } from './lib/wrk.js'
 import { ceilings, redisBenchmarkCommand } from './figures/ceilings.js'
 import { enqueueOverHttp } from './figures/enqueue.js'
 import { batchEnqueue } from './figures/batch.js'
@@ -14,6 +15,8 @@ import { endToEnd } from './figures/e2e.js'
 import { idleLatency } from './figures/latency.js'
 import { scaling } from './figures/scaling.js'
 import { memoryPerJob } from './figures/memory.js'
+import { heldBacklog } from './figures/held-backlog.js'
+import { eventFanOut } from './figures/events.js'
 import { scheduleTicks } from './figures/ticks.js'
 import { json, markdown, type Meta } from './report.js'
 
@@ -56,6 +59,12 @@ function gitState (): string {
   return head === '' ? 'unknown' : dirty === '' ? head : `${head} with uncommitted changes in src/, lua/ or package.json`
 }
 
+/** `wrk 4.1.0`: wrk -v prints its version line and exits 1. */
+function wrkVersion (): string {
+  const out = spawnSync('wrk', ['-v'], { encoding: 'utf8' })
+  return /wrk\s+\S+/.exec(out.stdout + out.stderr)?.[0] ?? 'wrk'
+}
+
 function machine (): Record<string, string> {
   const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown'
   return {
@@ -79,7 +88,8 @@ async function main (): Promise<number> {
   redis = await startRedis(procs)
   const handler = procs.start('handler', process.execPath, ['--import', 'tsx', 'bench/servers/handler.ts'], { cwd: root, env: { ...process.env, PORT: '0' } })
   const handlerPort = Number((await handler.waitForLine(/^listening \d+/, 20_000)).split(' ')[1])
-  ctx = createCtx(opts, root, procs, redis, handler, `http://127.0.0.1:${handlerPort}/`)
+  const load = loadGenerator(procs, root)
+  ctx = createCtx(opts, root, procs, redis, handler, `http://127.0.0.1:${handlerPort}/`, load)
   ctx.api = await ctx.startApi(QUEUE)
   log(`redis-server on ${redis.port}, handler on ${handlerPort}, JobQ API at ${ctx.api.url}`)
 
@@ -91,7 +101,9 @@ async function main (): Promise<number> {
     ['4', 'Idle latency', idleLatency],
     ['5', 'Scaling', scaling],
     ['6', 'Memory', memoryPerJob],
-    ['7', 'Schedule ticks', scheduleTicks]
+    ['7', 'A paused handler\'s backlog', heldBacklog],
+    ['8', 'Live events', eventFanOut],
+    ['9', 'Schedule ticks', scheduleTicks]
   ]
   const figures: Figure[] = []
   for (const [id, title, run] of steps) {
@@ -123,7 +135,8 @@ async function main (): Promise<number> {
       fastify: version('fastify'),
       undici: version('undici'),
       ioredis: version('ioredis'),
-      autocannon: version('autocannon')
+      autocannon: version('autocannon'),
+      'figure 1 load generator': load.name === 'wrk' ? wrkVersion() : `autocannon ${version('autocannon')} (wrk not available)`
     },
     commands: [
       'npm run build',
@@ -133,16 +146,19 @@ async function main (): Promise<number> {
       `REDIS_URL=redis://127.0.0.1:<port> JOBQ_QUEUE=${QUEUE} JOBQ_CONCURRENCY=${opts.concurrency} LOG_LEVEL=warn node dist/cli.js worker   # figures 3 and 4, one per round`,
       'REDIS_URL=... HOST=127.0.0.1 PORT=<free> JOBQ_QUEUE=big LOG_LEVEL=warn node dist/cli.js api   # figure 5, the big queue',
       'PORT=<free> LOG_LEVEL=warn node --import tsx bench/servers/bare-api.ts   # figure 1 reference',
+      'node --import tsx bench/servers/sse-clients.ts http://127.0.0.1:<api port>/events 990 10   # figure 8: the SSE streams',
       `REDIS_URL=... node --import tsx bench/servers/peer-worker.ts bullmq|bee <queue> ${opts.concurrency} <handler url>   # figures 3 and 4`,
       redisBenchmarkCommand,
-      `autocannon({ url, connections: ${opts.connections}, duration: ${opts.durationS}, requests: POST bodies with [<id>] entity ids, idReplacement: true })   # in the harness, after ${opts.warmupS} s of warm-up`
+      load.name === 'wrk'
+        ? `wrk -t1 -c${opts.connections} -d${opts.durationS}s --timeout 30s -s bench/wrk/post-jobs.lua <url> -- <run tag> <POST bodies with [<id>] entity ids>   # figure 1, after ${opts.warmupS} s of warm-up`
+        : `autocannon({ url, connections: ${opts.connections}, duration: ${opts.durationS}, requests: POST bodies with [<id>] entity ids, idReplacement: true })   # figure 1, in the harness, after ${opts.warmupS} s of warm-up`
     ],
     notes: [
       'The API and the worker run with LOG_LEVEL=warn, so request and callback logging does not dominate (at the default info level the API logs every request).' +
         ` The API wrote ${apiLines} lines at warn during the run.`,
       `Noise: processes the harness did not start (or that were idle in that window) used ${others.length > 0 ? `${others[others.length >> 1].toFixed(2)} cores at the median and ${others[others.length - 1].toFixed(2)} at most` : 'n/a'} during the measured windows (the "others" column of the CPU tables; "steal" is time the hypervisor took).` +
         ` Load average at the end: ${loadavg()[0].toFixed(2)}.`,
-      'All processes share the machine\'s cores: redis-server, the API, the worker, the handler, the peers and the load generator (the harness process, which also runs BullMQ\'s producer side in-process).',
+      `All processes share the machine's cores: redis-server, the API, the worker, the handler, the peers and the load generators (${load.name === 'wrk' ? 'wrk for figure 1; ' : ''}the harness process for the others, which also runs BullMQ's producer side in-process).`,
       'One contender at a time: JobQ\'s API stays up but idle while a peer is measured; worker processes run only during their own rounds.',
       `Settings: ${JSON.stringify({ rounds: opts.rounds, durationS: opts.durationS, warmupS: opts.warmupS, batchJobs: opts.batchJobs, e2eJobs: opts.e2eJobs, latencyJobs: opts.latencyJobs, scaleBig: opts.scaleBig, memoryJobs: opts.memoryJobs })}`,
       ...(opts.quick ? ['Quick run: smaller counts, shorter loads and one round each; figures are indicative, the bars are held on a full run.'] : []),

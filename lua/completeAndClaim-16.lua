@@ -69,6 +69,7 @@ for _, key in ipairs(done) do
   local job = doneJobs[key]
   job[STATUS] = 'completed'
   job[FINISHED_AT] = now
+  job[HELD_UNTIL] = false
   if doneResults[key] ~= '' then job[RESULT] = doneResults[key] end
   saveJob(jobsKey, key, job)
   addFinished(finished, 'completed', now - job[STARTED_AT])
@@ -99,15 +100,33 @@ for _, key in ipairs(lapsed) do
   rcall('ZREM', processingKey, key)
   local job = loadJob(jobsKey, key)
   if job then
-    job[LAST_ERROR] = 'lease expired: worker ' .. tostring(job[LEASE]) .. ' did not answer in time'
+    -- A job an async handler took (202) lapsed because the handler stopped reporting; one a worker
+    -- held, because the worker died or hung. The message names the worker, never the lease token.
+    local handed = job[HELD_UNTIL]
+    local policy = retryPolicy(handlersKey, job[TASK], attemptsCache)
+    if handed then
+      job[LAST_ERROR] = 'no heartbeat within lease'
+    else
+      local worker = job[LEASE] and string.match(job[LEASE], '^(.*):[^:]*:[^:]*$') or 'unknown'
+      job[LAST_ERROR] = 'lease expired: worker ' .. worker .. ' did not answer in time'
+    end
     job[LEASE] = false
+    job[HELD_UNTIL] = false
     freeSlot(flow, job[TASK])
-    if job[ATTEMPTS] >= maxAttempts(handlersKey, job[TASK], attemptsCache) then
+    if job[ATTEMPTS] >= policy.max_attempts then
       job[STATUS] = 'failed'
       job[FINISHED_AT] = now
       rcall('ZADD', failedKey, now, key)
       addFinished(finished, 'failed', now - (job[STARTED_AT] or now))
       emitEvent(eventsKey, now, 'job.failed', key, job, { error = job[LAST_ERROR] })
+    elseif handed then
+      -- The handler's own retry policy, as for an attempt it failed.
+      local retryAt = now + retryDelay(policy, job[ATTEMPTS])
+      job[STATUS] = 'scheduled'
+      job[NEXT_ATTEMPT_AT] = retryAt
+      rcall('ZADD', scheduledKey, retryAt, key)
+      countScheduled(flow, job[TASK], 1)
+      emitEvent(eventsKey, now, 'job.retry_scheduled', key, job, { error = job[LAST_ERROR], next_attempt_at = retryAt })
     else
       job[STATUS] = 'queued'
       job[STARTED_AT] = false
@@ -152,6 +171,8 @@ if count > 0 and not paused then
       job[STATUS] = 'processing'
       job[ATTEMPTS] = job[ATTEMPTS] + 1
       job[STARTED_AT] = now
+      job[PROGRESS] = false
+      job[HELD_UNTIL] = false
       -- A token no earlier claim of this job had: the attempt count alone repeats once POST /retry
       -- resets it (or a release gives an attempt back), and a late answer to that earlier claim
       -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.

@@ -124,8 +124,9 @@ describe('jobq client commands (built binary against a real API)', () => {
   describe('--help', () => {
     const QUEUE = /--queue NAME +The named queue/
     const commands: Array<[string[], RegExp[]]> = [
-      [['enqueue'], [/<task>/, /<entity_id>/, /--priority N/, /--args JSON/, /--kwargs JSON/, /--metadata JSON/, QUEUE]],
+      [['enqueue'], [/<task>/, /<entity_id>/, /--priority N/, /--args JSON/, /--kwargs JSON/, /--metadata JSON/, /--wait/, /--timeout DURATION/, QUEUE]],
       [['status'], [/<id>/, /job_id, or an entity_id/, QUEUE]],
+      [['wait'], [/<id>/, /--timeout DURATION/, /^ {2}8 {2}the job had not ended/m, QUEUE]],
       [['priority'], [/<id>/, /<priority>/, /1 \(highest\), 2 or 3/, QUEUE]],
       [['cancel'], [/<id>/, /deleted/, QUEUE]],
       [['retry'], [/<id>/, /failed job/, QUEUE]],
@@ -143,7 +144,7 @@ describe('jobq client commands (built binary against a real API)', () => {
       for (const name of ['api', 'worker', 'start']) assert.match(res.stdout, new RegExp(`^  ${name}\\b`, 'm'))
       assert.match(res.stdout, /--url\s+JOBQ_URL\s+http:\/\/127\.0\.0\.1:3000/)
       assert.match(res.stdout, /--api-key\s+JOBQ_API_KEY\s+\(none\)/)
-      for (const code of [0, 1, 2, 3, 4, 5, 6]) assert.match(res.stdout, new RegExp(`^  ${code}  \\S`, 'm'), `exit ${code} is documented`)
+      for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 8]) assert.match(res.stdout, new RegExp(`^  ${code}  \\S`, 'm'), `exit ${code} is documented`)
       assert.match(res.stdout, /--concurrency\s+JOBQ_CONCURRENCY\s+16/)
       assert.match(res.stdout, /take --queue NAME to work in a named queue/)
     })
@@ -194,9 +195,9 @@ describe('jobq client commands (built binary against a real API)', () => {
       const list = await jobq(['handlers', 'list'], api.env)
       assert.equal(list.status, 0)
       const [header, ...rows] = list.stdout.trimEnd().split('\n')
-      assert.match(header, /^NAME\s+URL\s+TIMEOUT_MS\s+MAX_ATTEMPTS\s+BACKOFF_MS\s+UPDATED_AT$/)
+      assert.match(header, /^NAME\s+URL\s+STATE\s+QUEUED\s+SCHEDULED\s+IN_FLIGHT\s+LIMITS\s+TIMEOUT_MS\s+MAX_ATTEMPTS\s+BACKOFF_MS$/)
       assert.equal(rows.length, 2)
-      assert.match(rows[0], /^email\.send\s+http:\/\/127\.0\.0\.1:9\/other\s+30000\s+5\s+1000\s+\S+Z$/)
+      assert.match(rows[0], /^email\.send\s+http:\/\/127\.0\.0\.1:9\/other\s+running\s+0\s+0\s+0\s+-\s+30000\s+5\s+1000$/)
       // Aligned: every column starts at the same offset in every line (URL is left-aligned).
       assert.equal(rows[0].indexOf('http'), header.indexOf('URL'))
       assert.equal(rows[1].indexOf('http'), header.indexOf('URL'))
@@ -217,6 +218,30 @@ describe('jobq client commands (built binary against a real API)', () => {
 
       const empty = await jobq(['handlers', 'rm', 'email.send'], api.env).then(() => jobq(['handlers', 'list'], api.env))
       assert.match(empty.stdout, /no handlers are registered/)
+    })
+
+    it('should set limits, show them, and pause and resume a handler', async (t) => {
+      const api = await startApi(t)
+      const added = await jobq(['handlers', 'add', 'api.call', 'http://127.0.0.1:9/hook', '--max-concurrency', '5', '--rate', '0.5', '--burst', '3'], api.env)
+      assert.equal(added.status, 0, added.stderr)
+      assert.match(added.stdout, /^limits +5 in flight, 0\.5\/s burst 3$/m)
+      assert.deepEqual(await apiJson(api, '/handlers/api.call').then((h) => [h.max_concurrency, h.rate_per_second, h.burst]), [5, 0.5, 3])
+      const paused = await jobq(['handlers', 'pause', 'api.call'], api.env)
+      assert.equal(paused.status, 0, paused.stderr)
+      assert.match(paused.stdout, /^paused handler api\.call: 0 queued, 0 scheduled, 0 in flight$/m)
+      assert.equal((await apiJson(api, '/handlers/api.call')).paused, true)
+      assert.match((await jobq(['handlers', 'list'], api.env)).stdout, /^api\.call\s+\S+\s+paused\s+0\s+0\s+0\s+5 in flight, 0\.5\/s burst 3\s/m)
+      const resumed = await jobq(['handlers', 'resume', 'api.call', '--json'], api.env)
+      assert.equal(resumed.status, 0)
+      assert.equal(JSON.parse(resumed.stdout).paused, false)
+      const missing = await jobq(['handlers', 'pause', 'no.such'], api.env)
+      assert.equal(missing.status, 3)
+      const badRate = await jobq(['handlers', 'add', 'x', 'http://127.0.0.1:9/', '--rate', 'fast'], api.env)
+      assert.equal(badRate.status, 2)
+      assert.match(badRate.stderr, /--rate: "fast" is not a number/)
+      const burstAlone = await jobq(['handlers', 'add', 'x', 'http://127.0.0.1:9/', '--burst', '4'], api.env)
+      assert.equal(burstAlone.status, 2)
+      assert.match(burstAlone.stderr, /--burst: a burst needs --rate/)
     })
 
     it('should refuse bad settings locally and the API\'s 400 with exit 2, naming the field', async (t) => {
@@ -250,7 +275,7 @@ describe('jobq client commands (built binary against a real API)', () => {
       assert.deepEqual(stored?.headers, { authorization: `Bearer ${secret}`, 'x-tenant': 'acme' })
 
       const list = await jobq(['handlers', 'list'], api.env)
-      assert.match(list.stdout, /^NAME\s+URL\s+TIMEOUT_MS\s+MAX_ATTEMPTS\s+BACKOFF_MS\s+UPDATED_AT\s+HEADERS$/m)
+      assert.match(list.stdout, /^NAME\s+URL\s+STATE\s+QUEUED\s+SCHEDULED\s+IN_FLIGHT\s+LIMITS\s+TIMEOUT_MS\s+MAX_ATTEMPTS\s+BACKOFF_MS\s+HEADERS$/m)
       assert.match(list.stdout, /authorization: \*{4}alue, x-tenant: \*{4}$/m)
       const listJson = await jobq(['handlers', 'list', '--json'], api.env)
       assert.deepEqual(JSON.parse(listJson.stdout).handlers[0].headers, { authorization: '****alue', 'x-tenant': '****' })

@@ -33,7 +33,7 @@ describe('Dockerfile', () => {
     const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'),
       '--outDir', join(dir, 'dist'), '--tsBuildInfoFile', join(dir, 'build.tsbuildinfo')], { cwd: root, encoding: 'utf8' })
     assert.equal(build.status, 0, build.stdout + build.stderr)
-    for (const path of ['package.json', 'package-lock.json', 'lua', 'openapi']) cpSync(join(root, path), join(dir, path), { recursive: true })
+    for (const path of ['package.json', 'package-lock.json', 'lua', 'openapi', 'ui']) cpSync(join(root, path), join(dir, path), { recursive: true })
     const install = spawnSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' })
     assert.equal(install.status, 0, install.stderr)
 
@@ -54,6 +54,8 @@ describe('Dockerfile', () => {
     }
     assert.ok(ready, `the API did not become ready: ${stderr}`)
     assert.equal((await fetch(`http://127.0.0.1:${port}/docs/json`)).status, 200)
+    // The dashboard's chart library is a production dependency, served from node_modules.
+    assert.equal((await fetch(`http://127.0.0.1:${port}/ui/vendor/uPlot.iife.min.js`)).status, 200)
     const worker = spawnSync(process.execPath, ['dist/cli.js', 'worker', '--help'], { cwd: dir, encoding: 'utf8' })
     assert.equal(worker.status, 0, worker.stderr)
   })

@@ -40,6 +40,27 @@ describe('GET /metrics', () => {
     assert.equal(m.get('jobq_metrics_scrape_ok'), 1)
     assert.ok(m.has('jobq_api_process_cpu_user_seconds_total'))
   })
+
+  it('should report each handler\'s jobs by state, and the queued ones held by a pause or a limit, by reason', async (t) => {
+    const redis = await startRedis(t)
+    const app = await buildTestApp(t, redis.url)
+    for (const name of ['held', 'free']) await registerHandler(app, name, 'http://127.0.0.1:9/')
+    for (const [task, entity] of [['held', 'a'], ['held', 'b'], ['free', 'c']]) {
+      await app.inject({ method: 'POST', url: '/jobs', payload: { task, entity_id: entity } })
+    }
+    await app.inject({ method: 'POST', url: '/jobs', payload: { task: 'free', entity_id: 'd', delay_ms: 60_000 } })
+    assert.equal((await app.inject({ method: 'POST', url: '/handlers/held/pause' })).statusCode, 200)
+    // A claim finds the queue's first job held and does not look at it again: one job of 'free' goes.
+    const claimed = await app.jobQueue.claim(5, 'w', 60_000)
+    assert.deepEqual(claimed.jobs.map((j) => j.entity_id), ['c'])
+    const m = parseMetrics((await app.inject({ method: 'GET', url: '/metrics' })).body)
+    assert.equal(m.get('jobq_handler_jobs{handler="held",state="queued"}'), 2)
+    assert.equal(m.get('jobq_handler_jobs{handler="free",state="in_flight"}'), 1)
+    assert.equal(m.get('jobq_handler_jobs{handler="free",state="scheduled"}'), 1)
+    assert.equal(m.get('jobq_handler_held_jobs{handler="held",reason="paused"}'), 2)
+    assert.equal(m.get('jobq_handler_held_jobs{handler="held",reason="concurrency"}'), 0)
+    assert.equal(m.get('jobq_handler_held_jobs{handler="free",reason="paused"}'), 0)
+  })
 })
 
 describe('worker metrics on JOBQ_METRICS_PORT', () => {

@@ -154,9 +154,14 @@ it('should describe the server exactly, as Prism proxies judge every route with 
   const api = await app.listen({ host: '127.0.0.1', port: 0 })
 
   const held: ServerResponse[] = []
+  /** Callback tokens of the jobs the async handler took, by `<jobq-queue header>|<entity>`. */
+  const tokens = new Map<string, string>()
   const hook = await startHookServer(t, (delivery, res) => {
     const entity = String(delivery.json.entity_id)
-    if (entity.startsWith('held-')) held.push(res)
+    if (entity.startsWith('async-')) {
+      tokens.set(`${String(delivery.headers['jobq-queue'] ?? '')}|${entity}`, String(delivery.headers['jobq-callback-token']))
+      res.writeHead(202).end()
+    } else if (entity.startsWith('held-')) held.push(res)
     else if (entity.startsWith('fail-')) res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"refused by the test"}')
     else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ done: entity }))
   })
@@ -433,6 +438,54 @@ it('should describe the server exactly, as Prism proxies judge every route with 
     await refused(json('DELETE', `${base}/schedules/not%20a%20name`), 400)
   }
   await refused(json('GET', '/queues/not%20a%20queue/schedules'), 400)
+  // -- async handlers: a 202 leaves the job to its handler, which reports with the callback token alone
+  await accepted(json('PUT', '/handlers/contract.async', { url: hook.url, async: true, async_lease_ms: 60_000 }), 201)
+  await refused(json('PUT', '/handlers/contract.async', { url: hook.url, async: 'yes' }), 400)
+  await refused(json('PUT', '/handlers/contract.async', { url: hook.url, async: true, async_lease_ms: 100 }), 400)
+  await accepted(json('PUT', `/queues/${served}/handlers/contract.async`, { url: hook.url, async: true }), 201)
+  const withToken = (req: Req, token: string): Req => ({ ...req, headers: { 'jobq-callback-token': token } })
+  for (const [named, prefix] of [[queue, ''], [served, `/queues/${served}`]]) {
+    const ids: string[] = []
+    for (const n of [1, 2]) ids.push((await accepted(json('POST', `${prefix}/jobs`, { task: 'contract.async', entity_id: `async-${n}` }), 201)).job_id)
+    await waitFor('both async jobs taken', () => tokens.has(`${named}|async-1`) && tokens.has(`${named}|async-2`), 15_000)
+    await waitFor('the hand-offs written', async () => {
+      const views = await Promise.all(ids.map(async (id) => (await app.inject(`${prefix}/jobs/${id}`)).json()))
+      return views.every((v) => v.lease_expires_at !== null)
+    }, 15_000)
+    const [one, two] = [tokens.get(`${named}|async-1`) as string, tokens.get(`${named}|async-2`) as string]
+    const at = (id: string, op: string, body?: unknown) => json('POST', `${prefix}/jobs/${id}/${op}`, body)
+    await accepted(withToken(at(ids[0], 'heartbeat'), one), 200)
+    await accepted(withToken(at(ids[0], 'heartbeat', { lease_ms: 60_000 }), one), 200)
+    await refused(withToken(at(ids[0], 'heartbeat', { lease_ms: 1 }), one), 400)
+    await accepted(withToken(at(ids[0], 'progress', { percent: 50, message: 'half way' }), one), 200)
+    await refused(withToken(at(ids[0], 'progress', { percent: 101 }), one), 400)
+    await declined(at(ids[0], 'complete', {}), 401)
+    await declined(withToken(at(ids[0], 'complete', {}), two), 403)
+    await accepted(withToken(at(ids[0], 'complete', { result: { encoded: true } }), one), 200)
+    await declined(withToken(at(ids[0], 'fail', { error: 'too late' }), one), 409)
+    await refused(withToken(at(ids[1], 'fail', {}), two), 400)
+    await accepted(withToken(at(ids[1], 'fail', { error: 'bad input', retry: false }), two), 200)
+  }
+
+  // -- waiting for a job, and the event streams, which stay open until the server ends them here
+  await accepted(json('GET', '/jobs/held-1?wait_ms=0'), 200)
+  await accepted(json('GET', `/queues/${served}/jobs/fail-2?wait_ms=100`), 200)
+  await refused(json('GET', '/jobs/held-1?wait_ms=60001'), 400)
+  await refused(json('GET', '/jobs/held-1?wait_ms=soon'), 400)
+  const streamed = async (req: Req) => {
+    const answer = accepted(req, 200)
+    await waitFor('the event stream to open', () => app.eventStreams.size > 0)
+    for (const stream of app.eventStreams) stream.close()
+    await answer
+  }
+  await streamed(json('GET', '/events'))
+  await streamed(json('GET', '/events?last_event_id=0-0&types=job.completed,job.failed&entity_id=done-1'))
+  await streamed(json('GET', `/queues/${served}/events?task=${task}`))
+  await refused(json('GET', '/events?last_event_id=yesterday'), 400)
+  await refused(json('GET', `/events?job_id=${long}`), 400)
+  await declined(json('GET', '/events?types=job.exploded'), 400)
+  await declined(json('GET', '/queues/no-such-queue/events'), 404)
+  await refused(json('GET', '/queues/not%20a%20queue/events'), 400)
 
   // Let the held job end, and read it once more as completed.
   for (const res of held.splice(0)) res.writeHead(200, { 'content-type': 'application/json' }).end('{"released":true}')

@@ -23,7 +23,7 @@ const PYTHONPATH = join(ROOT, 'clients/python')
 /** The README's Python handler is the package's example, shown whole. */
 const PYTHON_EXAMPLE = join(ROOT, 'clients/python/examples/wsgi_handler.py')
 /** Each marked block, with the language its fence must name. */
-const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'curl-schedules': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python' }
+const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'curl-holding-back': 'sh', 'curl-schedules': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python', 'node-async-handler': 'js', 'python-async-handler': 'python' }
 const ADMIN_KEY = 'admin-key-for-the-readme-snippets'
 
 function readme (): string {
@@ -131,6 +131,27 @@ async function waitForCompleted (app: FastifyInstance, id: string): Promise<JobV
  * signs with the new secret and the old one: the snippet knows only the old, the second signature.
  * The snippets print `job <job_id>: ...` when they do a job's work, which is how work is counted.
  */
+/**
+ * An async handler snippet: it answers 202, reports progress and completes each job through the
+ * API with the callback token alone; a callback with a bad signature gets 401.
+ */
+async function checkAsyncHandler (t: TestContext, app: FastifyInstance, apiUrl: string, name: string, resultUrl: RegExp,
+  start: (port: number, secret: string, env: Record<string, string>) => Promise<SnippetServer>): Promise<void> {
+  const port = await freePort()
+  const put = await app.inject({ method: 'PUT', url: `/handlers/${name}`, payload: { url: `http://127.0.0.1:${port}/`, async: true } })
+  assert.equal(put.statusCode, 201, put.body)
+  const handler = await start(port, put.json().secret, { JOBQ_URL: apiUrl })
+  const job = await enqueue(app, { task: name, entity_id: `${name}-entity` })
+  const done = await waitForCompleted(app, job.job_id)
+  assert.match(String((done.result as { url?: string } | null)?.url), resultUrl, handler.output())
+  assert.equal((done as unknown as { progress: { percent: number } }).progress.percent, 75)
+  assert.equal(done.attempts, 1)
+  const forged = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST', headers: { 'webhook-id': 'x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' }, body: '{}'
+  })
+  assert.equal(forged.status, 401)
+}
+
 async function checkHandler (t: TestContext, app: FastifyInstance, name: string,
   start: (port: number, secret: string) => Promise<SnippetServer>): Promise<void> {
   const port = await freePort()
@@ -310,6 +331,22 @@ it('should run the README\'s client and handler snippets against a real API, wor
     assert.deepEqual([job.status, job.schedule.name, job.job_id], ['queued', 'nightly-report', schedule.last_job_id])
   })
 
+  await t.test('curl-holding-back: limits, a delayed job and pauses with curl', { skip: hasCommand('curl') ? false : 'curl is not installed' }, async () => {
+    const ran = await run('bash', ['-eu', '-c', snippet('curl-holding-back')], snippetEnv({ JOBQ_URL: apiUrl, HANDLER_URL: hook.url }))
+    assert.equal(ran.code, 0, show(ran))
+    assert.doesNotMatch(ran.stdout, /"statusCode"/, `no request should have been refused:\n${show(ran)}`)
+    assert.equal(ran.stdout.split('"outcome":"created"').length - 1, 1, show(ran))
+    assert.equal(ran.stdout.split('"outcome":"exists"').length - 1, 1, show(ran))
+    assert.match(ran.stdout, /"paused":true,"queued":0,"scheduled":1,"in_flight":0/, show(ran))
+    const handler = (await app.inject('/queues/partner/handlers/partner.sync')).json()
+    assert.deepEqual([handler.max_concurrency, handler.rate_per_second, handler.burst, handler.paused], [5, 20, 20, false])
+    const job = (await app.inject('/queues/partner/jobs/account-7')).json()
+    assert.equal(job.status, 'scheduled')
+    const dueIn = Date.parse(job.next_attempt_at) - Date.parse(job.queued_at)
+    assert.ok(dueIn >= 55_000 && dueIn <= 65_000, `due at the earlier time, a minute on, not in ten: ${dueIn} ms`)
+    assert.equal((await app.inject('/queues/partner')).json().paused, false)
+  })
+
   await t.test('node-handler: verifies what the worker sends, refuses what it should', async (st) => {
     const code = snippet('node-handler')
     assert.match(code, /from 'standardwebhooks'|timingSafeEqual/, 'the Node handler should compare signatures in constant time')
@@ -319,6 +356,20 @@ it('should run the README\'s client and handler snippets against a real API, wor
     symlinkSync(join(ROOT, 'node_modules'), join(sub, 'node_modules'), 'dir')
     await checkHandler(st, app, 'node-hook', (port, secret) =>
       startServer(st, process.execPath, [join(sub, 'handler.mjs')], snippetEnv({ PORT: String(port), WEBHOOK_SECRET: secret }), port))
+  })
+
+  await t.test('node-async-handler: answers 202, reports progress, completes through the API', async (st) => {
+    const sub = mkdtempSync(join(dir, 'node-async-'))
+    writeFileSync(join(sub, 'handler.mjs'), snippet('node-async-handler'))
+    await checkAsyncHandler(st, app, apiUrl, 'video.encode', /^s3:\/\/videos\/video\.encode-entity\.mp4$/, (port, secret, env) =>
+      startServer(st, process.execPath, [join(sub, 'handler.mjs')], snippetEnv({ PORT: String(port), WEBHOOK_SECRET: secret, ...env }), port))
+  })
+
+  await t.test('python-async-handler: answers 202, reports progress, completes through the API', async (st) => {
+    const file = join(dir, 'async_handler.py')
+    writeFileSync(file, snippet('python-async-handler'))
+    await checkAsyncHandler(st, app, apiUrl, 'report.build', /^s3:\/\/reports\/report\.build-entity\.pdf$/, (port, secret, env) =>
+      startServer(st, 'python3', [file], snippetEnv({ PORT: String(port), WEBHOOK_SECRET: secret, ...env }), port))
   })
 
   await t.test('python-handler: verifies what the worker sends, refuses what it should', async (st) => {

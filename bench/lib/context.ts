@@ -6,6 +6,7 @@ import { httpJson } from './http.js'
 import { LATENCY_TASK, TASK } from './payload.js'
 import { freePort, waitUntil, type Child, type CpuReading, type Processes } from './procs.js'
 import type { BenchRedis } from './redis.js'
+import type { LoadGenerator } from './wrk.js'
 import type { Summary } from './stats.js'
 
 export interface Options {
@@ -13,7 +14,7 @@ export interface Options {
   json: boolean
   /** Write V8 CPU profiles of the JobQ API and worker processes to bench/results/profiles. */
   profile: boolean
-  /** Figures to run (ids C, 1-7); all when empty. `--only=1,3` is for working on one bar, not for the record. */
+  /** Figures to run (ids C, 1-9); all when empty. `--only=1,3` is for working on one bar, not for the record. */
   only: string[]
   /** Rounds of each contender in the throughput figures (A B A B ...). */
   rounds: number
@@ -122,9 +123,12 @@ export interface Ctx {
   api: Api
   handlerUrl: string
   handler: Child
+  /** What drives figure 1's HTTP load: wrk, or autocannon when wrk is not available. */
+  load: LoadGenerator
   /** A JobQueue of the harness on the API's queue, for loading directly against Redis. */
   queue (name?: string): Promise<JobQueue>
-  startApi (queue: string, name?: string): Promise<Api>
+  /** `jobq api` on a free port; `processes` > 1 runs it as `--processes N` (a primary and N children). */
+  startApi (queue: string, name?: string, processes?: number): Promise<Api>
   startWorker (queue?: string): Child
   /** Registers the bench tasks' handlers (after every FLUSHALL) through the API. */
   registerHandlers (api?: Api, latencyUrl?: string): Promise<void>
@@ -133,7 +137,7 @@ export interface Ctx {
 
 export const QUEUE = 'bench'
 
-export function createCtx (opts: Options, root: string, procs: Processes, redis: BenchRedis, handler: Child, handlerUrl: string): Ctx {
+export function createCtx (opts: Options, root: string, procs: Processes, redis: BenchRedis, handler: Child, handlerUrl: string, load: LoadGenerator): Ctx {
   const clients: Redis[] = []
   const queues = new Map<string, JobQueue>()
   const nodeArgs = (what: string) => opts.profile
@@ -147,6 +151,7 @@ export function createCtx (opts: Options, root: string, procs: Processes, redis:
     redis,
     handler,
     handlerUrl,
+    load,
     api: undefined as unknown as Api,
     queue: async (name = QUEUE) => {
       let q = queues.get(name)
@@ -159,10 +164,10 @@ export function createCtx (opts: Options, root: string, procs: Processes, redis:
       }
       return q
     },
-    startApi: async (queue, name = 'jobq-api') => {
+    startApi: async (queue, name = 'jobq-api', processes = 1) => {
       const port = await freePort()
       const child = procs.start(name, process.execPath, [...nodeArgs('api'), 'dist/cli.js', 'api'],
-        { cwd: root, env: env({ HOST: '127.0.0.1', PORT: String(port), JOBQ_QUEUE: queue }) })
+        { cwd: root, env: env({ HOST: '127.0.0.1', PORT: String(port), JOBQ_QUEUE: queue, JOBQ_PROCESSES: String(processes) }) })
       const url = `http://127.0.0.1:${port}`
       await waitUntil(`${name} /readyz`, async () => { await httpJson('GET', `${url}/readyz`); return true }, 20_000, 50)
       return { url, child }

@@ -9,6 +9,8 @@ export interface HttpLoad {
   p99: number
   ok: number
   bad: number
+  /** CPU seconds of a load generator that runs in a process of its own (wrk), over the run. */
+  cpuS?: number
 }
 
 /** POSTs bodies at `connections` for `durationS` seconds with autocannon (in this process). */

@@ -170,6 +170,22 @@ export async function waitUntil (what: string, probe: () => Promise<boolean>, ti
 
 const CLOCK_TICKS = 100
 
+/** The processes `pid` started (one level down), from /proc (Linux): the children of `jobq api --processes N`. */
+export function childPids (pid: number): number[] {
+  const children: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // Field 4, the parent's pid, is the second after the command name.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry))
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 export function cpuSeconds (pid: number): number {
   if (pid === process.pid) {
@@ -224,17 +240,18 @@ function machineSeconds (): { busy: number, steal: number } {
  * Two more readings show noise: `others`, the CPU of every process the window did not name (other
  * work on the machine), and `steal`, time the hypervisor gave to other machines.
  */
-export function cpuMeter (pids: Record<string, number>): { stop: (units: number) => Record<string, CpuReading> } {
+export function cpuMeter (pids: Record<string, number>): { stop: (units: number, exited?: Record<string, number>) => Record<string, CpuReading> } {
   const t0 = performance.now()
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]))
   const machine0 = machineSeconds()
   const every0 = everyProcess()
   return {
-    stop: (units) => {
+    // `exited`: CPU seconds of processes that ran within the window and have exited (wrk says its own).
+    stop: (units, exited = {}) => {
       const wall = (performance.now() - t0) / 1000
       const machine1 = machineSeconds()
       const reading = (used: number): CpuReading => ({ cores: used / wall, usPerUnit: units > 0 ? used * 1e6 / units : NaN })
-      const used = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) - start[name]]))
+      const used = { ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) - start[name]])), ...exited }
       const ours = Object.values(used).reduce((a, b) => a + b, 0)
       const named = new Set(Object.values(pids))
       const busiest = [...everyProcess()].filter(([pid]) => !named.has(pid))

@@ -48,6 +48,8 @@ app.post('/jobs', {
     next_attempt_at: null,
     last_error: null,
     result: null,
+    progress: null,
+    lease_expires_at: null,
     schedule: null,
     outcome: 'created'
   })

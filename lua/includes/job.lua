@@ -34,8 +34,10 @@ local TASK, ENTITY, ARGS, KWARGS, METADATA = 1, 2, 3, 4, 5
 local PRIORITY, SEQ, QUEUED_AT, ATTEMPTS, STATUS = 6, 7, 8, 9, 10
 local PRIORITY_UPDATED_AT, STARTED_AT, FINISHED_AT = 11, 12, 13
 local LEASE, LAST_ERROR, RESULT, NEXT_ATTEMPT_AT = 14, 15, 16, 17
--- A schedule's tick (lua/fireSchedule-15.lua): the schedule's name and the tick's time (ms). Fields
--- 18 and 19 are left for issue 14's progress and hold (on main), so the two branches merge cleanly.
+-- An async handler's attempt (issue 14): its last progress report (JSON {percent, message, at}) and,
+-- once the handler has taken the job (202), when its lease lapses (ms); false otherwise.
+local PROGRESS, HELD_UNTIL = 18, 19
+-- A schedule's tick (lua/fireSchedule-15.lua): the schedule's name and the tick's time (ms).
 local SCHEDULE, TICK = 20, 21
 local RECORD_FIELDS = 21
 
@@ -229,15 +231,36 @@ local function recordFinished(statsKey, status, runtime)
   flushFinished(statsKey, finished)
 end
 
--- max_attempts of the handler a task names; a deleted handler leaves its jobs one attempt.
-local function maxAttempts(handlersKey, task, cache)
+-- The retry settings of the handler a task names; a deleted handler leaves its jobs one attempt.
+local function retryPolicy(handlersKey, task, cache)
   local known = cache[task]
   if known then return known end
   local raw = rcall('HGET', handlersKey, task)
-  local n = 1
-  if raw then n = tonumber(cjson.decode(raw).max_attempts) or 1 end
-  cache[task] = n
-  return n
+  local policy = { max_attempts = 1, backoff_ms = 1000, async_lease_ms = 300000 }
+  if raw then
+    local h = cjson.decode(raw)
+    policy.max_attempts = tonumber(h.max_attempts) or 1
+    policy.backoff_ms = tonumber(h.backoff_ms) or 1000
+    policy.async_lease_ms = tonumber(h.async_lease_ms) or 300000
+  end
+  cache[task] = policy
+  return policy
+end
+
+local function maxAttempts(handlersKey, task, cache)
+  return retryPolicy(handlersKey, task, cache).max_attempts
+end
+
+-- When a failed attempt is tried again: the handler's backoff doubled per attempt, at most a day.
+-- (The worker adds jitter to the retries it schedules; this is for attempts that end in Redis.)
+local function retryDelay(policy, attempts)
+  return math.min(policy.backoff_ms * 2 ^ math.max(attempts - 1, 0), 86400000)
+end
+
+-- The claim counter a lease token ends with: what a callback token names (src/queue/callback-token.ts).
+local function leaseCounter(lease)
+  if not lease then return nil end
+  return string.match(lease, '([^:]+)$')
 end
 
 -- Appends a change of the job to the queue's event stream (GET /events), in the script that makes

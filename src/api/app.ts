@@ -4,13 +4,19 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../config/config.js'
 import { formatValidationErrors, installErrorHandlers, routerErrors } from './error-handler.js'
 import { installJsonParser } from './json-body.js'
+import { withRequestSerializer } from './request-log.js'
 import authPlugin, { assertSafeExposure } from './plugins/auth.js'
 import queuePlugin from './plugins/queue.js'
+import eventsPlugin from './plugins/events.js'
+import eventRoutes from './routes/events.js'
 import rateLimitPlugin from './plugins/rate-limit.js'
 import swaggerPlugin from './plugins/swagger.js'
+import uiPlugin from './plugins/ui.js'
 import jobRoutes from './routes/jobs.js'
+import attemptReportRoutes from './routes/attempt-reports.js'
 import batchRoutes from './routes/batch.js'
 import { jobLimits } from './routes/new-job.js'
+import { eventLimits } from './routes/event-limits.js'
 import queueRoutes from './routes/queue.js'
 import handlerRoutes from './routes/handlers.js'
 import healthRoutes from './routes/health.js'
@@ -24,6 +30,7 @@ import { QueueListSchema, QueueSchema, QueueSummarySchema } from './schemas/queu
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerSchema } from './schemas/handler.js'
 import { BatchResponseSchema, BatchResultSchema, NewJobBatchSchema } from './schemas/batch.js'
 import { ScheduleBodySchema, ScheduleSchema, TriggeredSchema } from './schemas/schedule.js'
+import { JobEventSchema } from './schemas/events.js'
 
 export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
@@ -35,7 +42,7 @@ export interface BuildAppOptions {
 export async function buildApp (config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   assertSafeExposure(config)
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRequestSerializer(options.logger),
     bodyLimit: config.bodyLimit,
     // Slow clients (slowloris, trickled bodies) are cut off instead of holding sockets for ever; Node
     // checks these deadlines every connectionsCheckingInterval, 30 s unless told otherwise.
@@ -55,7 +62,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of [ErrorSchema, JobSchema, EnqueuedJobSchema, NewJobSchema, QueueSchema,
-    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema, QueueSummarySchema, QueueListSchema,
+    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema, QueueSummarySchema, QueueListSchema, JobEventSchema,
     ScheduleBodySchema, ScheduleSchema, TriggeredSchema]) {
     app.addSchema(schema)
   }
@@ -65,6 +72,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(authPlugin, { config })
   await app.register(swaggerPlugin)
   await app.register(queuePlugin, { config, onFatal: options.onFatal })
+  await app.register(eventsPlugin, { config })
   await app.register(rateLimitPlugin, { config })
   await app.register(healthRoutes)
   await app.register(metricsRoutes)
@@ -73,10 +81,13 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   const hosts = new HandlerHosts(config.handlerHosts)
   await app.register(jobRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
   await app.register(batchRoutes, { prefix: '/jobs', limits: jobLimits(config), queueOf })
+  await app.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
   await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize, queueOf, mustExist: false })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
   await app.register(scheduleRoutes, { prefix: '/schedules', limits: jobLimits(config), queueOf })
+  await app.register(eventRoutes, { prefix: '/events', queueOf, mustExist: false, ...eventLimits(config) })
   await app.register(queuesRoutes, { prefix: '/queues', config, hosts })
+  if (config.ui) await app.register(uiPlugin)
   return app
 }
 

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
 import { ConfigError, type Config } from '../config/config.js'
 import { buildApp } from './app.js'
@@ -6,8 +7,13 @@ import { loggerOptions } from '../config/logger.js'
 /**
  * Entry of `jobq api`: builds the app, listens, and closes gracefully on SIGINT/SIGTERM. SIGHUP
  * reads JOBQ_KEYS_FILE again, when there is one (without it, SIGHUP keeps its default, ending the process).
+ * With JOBQ_PROCESSES above 1, the first process supervises that many of them on one port instead.
  */
 export async function runApi (config: Config): Promise<void> {
+  if (config.processes > 1 && cluster.isPrimary) {
+    const { superviseApi } = await import('./cluster.js')
+    return superviseApi(config)
+  }
   let app: FastifyInstance
   try {
     app = await buildApp(config, {

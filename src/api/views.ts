@@ -1,7 +1,8 @@
 import type { JobRecord } from '../queue/job.js'
 import type { CallbackHeaders, HandlerWithCounts } from '../queue/handler-store.js'
 import type { Schedule } from '../queue/schedule-store.js'
-import type { JobView } from './schemas/job.js'
+import type { EnqueueOutcome } from '../queue/job-queue.js'
+import type { EnqueuedJobView, JobView } from './schemas/job.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
@@ -31,8 +32,20 @@ export function toJobView (job: JobRecord, caller?: CallerJson): JobView {
     next_attempt_at: iso(job.next_attempt_at),
     last_error: job.last_error,
     result: job.result === null ? null : JSON.parse(job.result),
+    progress: job.progress === null ? null : { percent: job.progress.percent, message: job.progress.message, at: new Date(job.progress.at).toISOString() },
+    lease_expires_at: job.status === 'processing' ? iso(job.held_until) : null,
     schedule: job.schedule && { name: job.schedule.name, tick: new Date(job.schedule.tick).toISOString() }
   }
+}
+
+/**
+ * The answer to POST /jobs: the job's view with what the enqueue did. The outcome is set on the view
+ * rather than spread into a copy of it, one object fewer on the API's hottest path.
+ */
+export function toEnqueuedJobView (job: JobRecord, outcome: EnqueueOutcome, caller?: CallerJson): EnqueuedJobView {
+  const view = toJobView(job, caller) as EnqueuedJobView
+  view.outcome = outcome
+  return view
 }
 
 /**
@@ -57,6 +70,8 @@ export function toHandlerView (handler: HandlerWithCounts) {
     timeout_ms: handler.timeout_ms,
     max_attempts: handler.max_attempts,
     backoff_ms: handler.backoff_ms,
+    async: handler.async,
+    async_lease_ms: handler.async_lease_ms,
     max_concurrency: handler.max_concurrency,
     rate_per_second: rate,
     // The burst in force: the one set, or the rate's default.
@@ -65,7 +80,9 @@ export function toHandlerView (handler: HandlerWithCounts) {
     created_at: new Date(handler.created_at).toISOString(),
     updated_at: new Date(handler.updated_at).toISOString(),
     paused: handler.paused,
-    ...handler.counts
+    queued: handler.counts.queued,
+    scheduled: handler.counts.scheduled,
+    in_flight: handler.counts.in_flight
   }
 }
 

@@ -83,8 +83,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Status of a job, by job_id or entity_id
-         * @description By entity_id: the entity's active job, or its most recent finished job while retained.
+         * Status of a job, by job_id or entity_id; optionally waiting for its end
+         * @description By entity_id: the entity's active job, or its most recent finished job while retained. With wait_ms, the answer comes as soon as the job is completed, failed or cancelled, or after wait_ms with its state then (check status: a job still queued or processing is not an error). Waiting costs no polling: the API hears of the end on the queue's event stream.
          */
         get: operations["getJob"];
         put?: never;
@@ -153,6 +153,86 @@ export interface paths {
          * @description One atomic script call for the whole batch. Each job gets its own outcome, with the same deduplication rules as POST /jobs; a later item for an entity sees the earlier ones.
          */
         post: operations["enqueueJobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the lease of the attempt the callback token names
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["heartbeatAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report progress of the attempt (and extend its lease)
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["progressAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete the job with its result
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["completeAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail the attempt: retried by the handler's policy unless retry is false
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["failAttempt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -420,6 +500,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every job state change of the queue, as Server-Sent Events
+         * @description A `text/event-stream` that stays open: each event's `id:` is its stream id and its `data:` one JobEvent (JSON on one line). Send the last id seen as `Last-Event-ID` (or `?last_event_id=`) to resume with no gap and no duplicate while the events are retained (JOBQ_EVENTS_RETENTION); when some may be gone, the stream starts with `event: gap` whose data names the oldest id retained. A comment line comes at least every 15 s. Send the key in the Authorization header, never in the URL (a browser reads the stream with fetch(), not EventSource).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/queues": {
         parameters: {
             query?: never;
@@ -468,8 +568,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Status of a job, by job_id or entity_id
-         * @description By entity_id: the entity's active job, or its most recent finished job while retained.
+         * Status of a job, by job_id or entity_id; optionally waiting for its end
+         * @description By entity_id: the entity's active job, or its most recent finished job while retained. With wait_ms, the answer comes as soon as the job is completed, failed or cancelled, or after wait_ms with its state then (check status: a job still queued or processing is not an error). Waiting costs no polling: the API hears of the end on the queue's event stream.
          */
         get: operations["getJobInQueue"];
         put?: never;
@@ -538,6 +638,86 @@ export interface paths {
          * @description One atomic script call for the whole batch. Each job gets its own outcome, with the same deduplication rules as POST /jobs; a later item for an entity sees the earlier ones.
          */
         post: operations["enqueueJobsInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/jobs/{id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend the lease of the attempt the callback token names
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["heartbeatAttemptInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/jobs/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report progress of the attempt (and extend its lease)
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["progressAttemptInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/jobs/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete the job with its result
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["completeAttemptInQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue}/jobs/{id}/fail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fail the attempt: retried by the handler's policy unless retry is false
+         * @description Authenticated by the jobq-callback-token header alone (no API key). Repeating complete or fail after it took effect answers 200 with the job as it is.
+         */
+        post: operations["failAttemptInQueue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -805,6 +985,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/queues/{queue}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every job state change of the queue, as Server-Sent Events
+         * @description A `text/event-stream` that stays open: each event's `id:` is its stream id and its `data:` one JobEvent (JSON on one line). Send the last id seen as `Last-Event-ID` (or `?last_event_id=`) to resume with no gap and no duplicate while the events are retained (JOBQ_EVENTS_RETENTION); when some may be gone, the stream starts with `event: gap` whose data names the oldest id retained. A comment line comes at least every 15 s. Send the key in the Authorization header, never in the URL (a browser reads the stream with fetch(), not EventSource).
+         */
+        get: operations["streamEventsInQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -860,6 +1060,8 @@ export interface components {
          *       "next_attempt_at": null,
          *       "last_error": null,
          *       "result": null,
+         *       "progress": null,
+         *       "lease_expires_at": null,
          *       "schedule": null
          *     }
          */
@@ -899,6 +1101,15 @@ export interface components {
             last_error: string | null;
             /** @description The JSON body the handler answered with, when it completed the job */
             result: unknown;
+            /** @description The last progress its handler reported (POST .../progress) for this attempt */
+            progress: {
+                percent: number | null;
+                message: string | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @description For a job its async handler holds (after a 202): when its lease lapses unless the handler reports again */
+            lease_expires_at: string | null;
             /** @description The recurring schedule whose tick enqueued the job; null for other jobs */
             schedule: {
                 /** @description The schedule (callback header jobq-schedule) */
@@ -936,6 +1147,8 @@ export interface components {
          *       "next_attempt_at": null,
          *       "last_error": null,
          *       "result": null,
+         *       "progress": null,
+         *       "lease_expires_at": null,
          *       "schedule": null,
          *       "outcome": "created"
          *     }
@@ -976,6 +1189,15 @@ export interface components {
             last_error: string | null;
             /** @description The JSON body the handler answered with, when it completed the job */
             result: unknown;
+            /** @description The last progress its handler reported (POST .../progress) for this attempt */
+            progress: {
+                percent: number | null;
+                message: string | null;
+                /** Format: date-time */
+                at: string;
+            } | null;
+            /** @description For a job its async handler holds (after a 202): when its lease lapses unless the handler reports again */
+            lease_expires_at: string | null;
             /** @description The recurring schedule whose tick enqueued the job; null for other jobs */
             schedule: {
                 /** @description The schedule (callback header jobq-schedule) */
@@ -1091,7 +1313,7 @@ export interface components {
             paused: boolean;
             /** @description Uptime of the API process that answered */
             uptime_seconds: number;
-            /** @description One page of the listed state, in dispatch order */
+            /** @description One page of the listed state, in the order that list keeps */
             jobs?: components["schemas"]["Job"][];
             /** @description Pass as cursor for the next page; null at the end */
             next_cursor?: string | null;
@@ -1126,6 +1348,10 @@ export interface components {
             rate_per_second?: number | null;
             /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
             burst?: number | null;
+            /** @description The handler may answer 202 Accepted and finish the job later through POST /jobs/{id}/complete or /fail with the callback token; default false (a 202 is a 2xx that completes the job) */
+            async?: boolean;
+            /** @description How long a job taken with 202 stays the handler's without a heartbeat or progress report (unless the 202 says {"lease_ms": N}); default 300000 */
+            async_lease_ms?: number;
             /** @description Headers sent with every callback, e.g. {"authorization": "Bearer ..."}: at most 20, values up to 4096 characters of visible ASCII or Latin-1, spaces and tabs. Names are case-insensitive (stored lower-cased); content-type, content-length, content-encoding, host, user-agent, webhook-*, jobq-* (set by JobQ) and hop-by-hop headers (connection, keep-alive, transfer-encoding, upgrade, te, trailer, expect, proxy-*) are refused. Values are secrets: they are never shown again, only masked. Left out, the stored headers stay; {} removes them. */
             headers?: {
                 [key: string]: string;
@@ -1164,6 +1390,10 @@ export interface components {
             max_concurrency: number | null;
             /** @description At most this many callbacks started per second on average, over every worker; null (the default): no limit */
             rate_per_second: number | null;
+            /** @description The handler may answer 202 Accepted and finish the job later through POST /jobs/{id}/complete or /fail with the callback token; default false (a 202 is a 2xx that completes the job) */
+            async: boolean;
+            /** @description How long a job taken with 202 stays the handler's without a heartbeat or progress report (unless the 202 says {"lease_ms": N}); default 300000 */
+            async_lease_ms: number;
             /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
             burst: number | null;
             /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
@@ -1217,6 +1447,10 @@ export interface components {
             max_concurrency: number | null;
             /** @description At most this many callbacks started per second on average, over every worker; null (the default): no limit */
             rate_per_second: number | null;
+            /** @description The handler may answer 202 Accepted and finish the job later through POST /jobs/{id}/complete or /fail with the callback token; default false (a 202 is a 2xx that completes the job) */
+            async: boolean;
+            /** @description How long a job taken with 202 stays the handler's without a heartbeat or progress report (unless the 202 says {"lease_ms": N}); default 300000 */
+            async_lease_ms: number;
             /** @description How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second */
             burst: number | null;
             /** @description The callback headers, each value masked: **** and its last 4 characters, or only **** when it is shorter than 12 */
@@ -1331,6 +1565,52 @@ export interface components {
         QueueList: {
             /** @description Every queue the caller may use, by name */
             queues: components["schemas"]["QueueSummary"][];
+        };
+        /**
+         * @description One job state change, as the `data:` of an event whose `id:` is its stream id. Fields beyond the first nine are the change's details and depend on its type; a client should ignore fields it does not know.
+         * @example {
+         *       "type": "job.completed",
+         *       "queue": "default",
+         *       "job_id": "VcE1jTf00001",
+         *       "entity_id": "user-42",
+         *       "task": "email.send",
+         *       "status": "completed",
+         *       "priority": 1,
+         *       "attempt": 1,
+         *       "at": "2026-12-02T04:00:00.000Z"
+         *     }
+         */
+        JobEvent: {
+            type: "job.enqueued" | "job.priority_changed" | "job.due" | "job.started" | "job.completed" | "job.failed" | "job.retry_scheduled" | "job.released" | "job.cancelled" | "job.progress" | "job.retried";
+            /** @description The queue of the job */
+            queue: string;
+            job_id: string;
+            entity_id: string;
+            task: string;
+            /** @description scheduled: waiting for its due time (delayed, or a retry after a failed attempt); failed: in the dead-letter set */
+            status: "queued" | "scheduled" | "processing" | "completed" | "failed" | "cancelled";
+            /** @description After the change */
+            priority: number;
+            /** @description Attempts so far */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the change was made
+             */
+            at: string;
+            /** @description job.failed, job.retry_scheduled: why the attempt failed */
+            error?: string;
+            /**
+             * Format: date-time
+             * @description job.retry_scheduled, and job.enqueued of a delayed job: when it is due
+             */
+            next_attempt_at?: string;
+            /** @description job.priority_changed: the priority before */
+            from?: number;
+            /** @description job.progress: how far the handler says it is */
+            percent?: number;
+            /** @description job.progress: what the handler says it is doing */
+            message?: string;
         };
         /**
          * @example {
@@ -1650,7 +1930,10 @@ export interface operations {
     };
     getJob: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once */
+                wait_ms?: number;
+            };
             header?: never;
             path: {
                 /** @description A job_id or an entity_id */
@@ -2129,11 +2412,472 @@ export interface operations {
             };
         };
     };
+    heartbeatAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    progressAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    percent?: number;
+                    /** @description Up to 1024 bytes of UTF-8 */
+                    message?: string;
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Any JSON; kept as the job's result (up to JOBQ_RESULT_LIMIT bytes) */
+                    result?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    failAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; kept as the job's last_error */
+                    error: string;
+                    /** @description false fails the job for good; default true (retried while attempts remain) */
+                    retry?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getQueue: {
         parameters: {
             query?: {
-                /** @description Add one page of these jobs */
-                list?: "queued" | "processing";
+                /** @description Add one page of these jobs: queued in dispatch order, processing by lease deadline, failed (the dead-letter set) oldest failure first */
+                list?: "queued" | "processing" | "failed";
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description Page size, at most 1000 */
@@ -3617,6 +4361,82 @@ export interface operations {
             };
         };
     };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (as the Last-Event-ID header does, for clients that cannot set it) */
+                last_event_id?: string;
+                /** @description Only events of this job */
+                job_id?: string;
+                /** @description Only events of this entity's jobs */
+                entity_id?: string;
+                /** @description Only events of jobs of this task */
+                task?: string;
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.due, job.started, job.completed, job.failed, job.retry_scheduled, job.released, job.cancelled, job.progress, job.retried */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (never ends by itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listQueues: {
         parameters: {
             query?: never;
@@ -3801,7 +4621,10 @@ export interface operations {
     };
     getJobInQueue: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once */
+                wait_ms?: number;
+            };
             header?: never;
             path: {
                 /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
@@ -4291,11 +5114,480 @@ export interface operations {
             };
         };
     };
+    heartbeatAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    progressAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    percent?: number;
+                    /** @description Up to 1024 bytes of UTF-8 */
+                    message?: string;
+                    /** @description The lease from now, in ms; default the handler's async_lease_ms */
+                    lease_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Any JSON; kept as the job's result (up to JOBQ_RESULT_LIMIT bytes) */
+                    result?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    failAttemptInQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The callback token of the attempt: the jobq-callback-token header (or callback_token in the body) of its callback */
+                "jobq-callback-token"?: string;
+            };
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+                /** @description The job_id the callback carried */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why; kept as the job's last_error */
+                    error: string;
+                    /** @description false fails the job for good; default true (retried while attempts remain) */
+                    retry?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getNamedQueue: {
         parameters: {
             query?: {
-                /** @description Add one page of these jobs */
-                list?: "queued" | "processing";
+                /** @description Add one page of these jobs: queued in dispatch order, processing by lease deadline, failed (the dead-letter set) oldest failure first */
+                list?: "queued" | "processing" | "failed";
                 /** @description next_cursor of the previous page */
                 cursor?: string;
                 /** @description Page size, at most 1000 */
@@ -5818,6 +7110,94 @@ export interface operations {
             };
             /** @description The one error shape of every route */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamEventsInQueue: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (as the Last-Event-ID header does, for clients that cannot set it) */
+                last_event_id?: string;
+                /** @description Only events of this job */
+                job_id?: string;
+                /** @description Only events of this entity's jobs */
+                entity_id?: string;
+                /** @description Only events of jobs of this task */
+                task?: string;
+                /** @description Only these types, comma-separated: job.enqueued, job.priority_changed, job.due, job.started, job.completed, job.failed, job.retry_scheduled, job.released, job.cancelled, job.progress, job.retried */
+                types?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Name of a queue: 1-64 of A-Z a-z 0-9 _ . - */
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (never ends by itself) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The one error shape of every route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The one error shape of every route */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,7 +18,7 @@ export interface Context {
   stdout: NodeJS.WriteStream
   stderr: NodeJS.WriteStream
   /** Calls the API once, with the client timeout; see `call`. */
-  call: <T>(what: string, run: (init: { signal: AbortSignal }) => Promise<ApiResult<T>>, signal?: AbortSignal) => Promise<{ data: T, status: number }>
+  call: <T>(what: string, run: (init: { signal: AbortSignal }) => Promise<ApiResult<T>>, signal?: AbortSignal, waitMs?: number) => Promise<{ data: T, status: number }>
 }
 
 /** A route as messages name it: `/jobs/user-42`, or `/queues/emails/jobs/user-42` with --queue emails. */
@@ -42,7 +42,7 @@ export function createContext (config: ClientConfig, json: boolean, queue?: stri
     queue,
     stdout: process.stdout,
     stderr: process.stderr,
-    call: (what, run, signal) => call(config, what, run, signal)
+    call: (what, run, signal, waitMs) => call(config, what, run, signal, waitMs)
   }
 }
 
@@ -51,11 +51,11 @@ export function createContext (config: ClientConfig, json: boolean, queue?: stri
  * says what happened: the API's error status (404 → 3, 409 → 4, 401/403 → 6, ...), or 5 when the
  * API cannot be reached or does not answer within JOBQ_CLIENT_TIMEOUT_MS. `what` names the call in
  * messages ("GET /jobs/user-42"). An abort through `signal` (Ctrl-C in `queue --watch`) is rethrown
- * as is.
+ * as is. `waitMs`: how long the API itself is asked to wait (?wait_ms=), on top of the client timeout.
  */
 async function call<T> (config: ClientConfig, what: string, run: (init: { signal: AbortSignal }) => Promise<ApiResult<T>>,
-  stop?: AbortSignal): Promise<{ data: T, status: number }> {
-  const timeout = AbortSignal.timeout(config.clientTimeoutMs)
+  stop?: AbortSignal, waitMs = 0): Promise<{ data: T, status: number }> {
+  const timeout = AbortSignal.timeout(config.clientTimeoutMs + waitMs)
   const signal = stop ? AbortSignal.any([timeout, stop]) : timeout
   let result: ApiResult<T>
   try {

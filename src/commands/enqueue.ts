@@ -1,9 +1,10 @@
 import type { NewJob } from '../client/index.js'
 import { parseDuration, parseJson, parsePriority } from './args.js'
 import { route } from './context.js'
-import { EXIT } from './exit-codes.js'
+import { EXIT, UsageError } from './exit-codes.js'
 import { jobView, print } from './jobs.js'
 import { QUEUE_OPTION, type CommandSpec } from './spec.js'
+import { report, TIMEOUT_OPTION, timeoutOf, waitForEnd } from './wait.js'
 
 export const enqueue: CommandSpec = {
   name: 'enqueue',
@@ -24,9 +25,15 @@ export const enqueue: CommandSpec = {
     { flag: '--metadata', value: 'JSON', description: 'Anything you want back with the job, a JSON object; default {}.' },
     { flag: '--delay', value: 'DURATION', description: 'Run no sooner than this from now: 30s, 5m, 2h, 1d (the job is scheduled until then).' },
     { flag: '--at', value: 'TIME', description: 'Run no sooner than this RFC 3339 time, e.g. 2026-12-24T18:00:00Z (not with --delay).' },
+    { flag: '--wait', description: 'Then wait for the job to end, and print it as it ended (see jobq wait): exit 7 when it failed or was cancelled.' },
+    TIMEOUT_OPTION,
     QUEUE_OPTION
   ],
-  exits: [[EXIT.conflict, 'the entity is being processed (the message names its job); enqueue again once it finishes']],
+  exits: [
+    [EXIT.conflict, 'the entity is being processed (the message names its job); enqueue again once it finishes'],
+    [EXIT.jobFailed, 'with --wait: the job failed or was cancelled'],
+    [EXIT.stillRunning, 'with --wait: the job had not ended when --timeout ran out']
+  ],
   async run (ctx, { args: [task, entityId], options }) {
     const body: NewJob = { task, entity_id: entityId }
     const priority = options.get('--priority')
@@ -41,10 +48,15 @@ export const enqueue: CommandSpec = {
     const at = options.get('--at')
     if (typeof delay === 'string') body.delay_ms = parseDuration('--delay', delay)
     if (typeof at === 'string') body.run_at = at
+    const timeout = timeoutOf(options.get('--timeout'))
+    const waits = options.has('--wait')
+    if (timeout !== undefined && !waits) throw new UsageError('--timeout: only with --wait')
     const { queue } = ctx
     const { data } = await ctx.call(`POST ${route(ctx, '/jobs')}`, (init) => queue === undefined
       ? ctx.api.POST('/jobs', { body, ...init })
       : ctx.api.POST('/queues/{queue}/jobs', { params: { path: { queue } }, body, ...init }))
-    print(ctx, data, () => jobView(data, [['outcome', data.outcome]]))
+    if (!waits) return print(ctx, data, () => jobView(data, [['outcome', data.outcome]]))
+    const ended = await waitForEnd(ctx, data.job_id, timeout)
+    report(ctx, ended, [['outcome', data.outcome]], { ...ended.job, outcome: data.outcome })
   }
 }

@@ -6,7 +6,9 @@ export const EXIT = {
   notFound: 3,
   conflict: 4,
   unreachable: 5,
-  unauthorized: 6
+  unauthorized: 6,
+  jobFailed: 7,
+  stillRunning: 8
 } as const
 
 export type ExitCode = typeof EXIT[keyof typeof EXIT]
@@ -18,7 +20,9 @@ export const EXIT_CODES: ReadonlyArray<[ExitCode, string]> = [
   [EXIT.notFound, 'not found (404): no such job, entity, handler, schedule or queue'],
   [EXIT.conflict, 'conflict (409): the entity is being processed, or the job is not in a state that allows it'],
   [EXIT.unreachable, 'cannot reach the API: connection refused, unknown host, or no answer in time'],
-  [EXIT.unauthorized, 'unauthorized or forbidden (401, 403): missing or wrong JOBQ_API_KEY, not an admin key, or a key that may not use the queue']
+  [EXIT.unauthorized, 'unauthorized or forbidden (401, 403): missing or wrong JOBQ_API_KEY, not an admin key, or a key that may not use the queue'],
+  [EXIT.jobFailed, 'jobq wait, enqueue --wait: the job failed or was cancelled'],
+  [EXIT.stillRunning, 'jobq wait, enqueue --wait: the job had not ended when --timeout ran out']
 ]
 
 /** A failure with the exit status that names it, and the API's error body when there is one. */

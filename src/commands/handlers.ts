@@ -35,6 +35,23 @@ const headerList = (h: Handler) => Object.keys(h.headers).length === 0
   ? null
   : Object.entries(h.headers).map(([name, masked]) => `${name}: ${masked}`).join(', ')
 
+/** The handler's limits in a few words (`5 in flight, 20/s burst 40`), null for none. */
+const limitList = (h: Handler) => {
+  const parts = []
+  if (h.max_concurrency !== null) parts.push(`${h.max_concurrency} in flight`)
+  if (h.rate_per_second !== null) parts.push(`${h.rate_per_second}/s burst ${h.burst ?? Math.ceil(h.rate_per_second)}`)
+  return parts.length === 0 ? null : parts.join(', ')
+}
+
+/** --rate R: callbacks per second, a positive number such as 20 or 0.5. */
+function parseRate (raw: string): number {
+  const rate = Number(raw)
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(rate > 0) || rate > 1_000_000) {
+    throw new UsageError(`--rate: ${JSON.stringify(raw)} is not a number of callbacks per second above 0 (e.g. 20 or 0.5)`)
+  }
+  return rate
+}
+
 /** " in queue emails" with --queue emails, for messages; nothing for the default queue. */
 const inQueue = (ctx: Context) => ctx.queue === undefined ? '' : ` in queue ${ctx.queue}`
 
@@ -56,6 +73,9 @@ export const handlersAdd: CommandSpec = {
     { flag: '--timeout-ms', value: 'N', description: 'How long one attempt may take; default 30000.' },
     { flag: '--max-attempts', value: 'N', description: 'Attempts before the job fails for good; default 5.' },
     { flag: '--backoff-ms', value: 'N', description: 'First retry delay, doubled each attempt with jitter; default 1000.' },
+    { flag: '--max-concurrency', value: 'N', description: 'At most N callbacks of the handler in flight at once, over every worker; default none.' },
+    { flag: '--rate', value: 'R', description: 'At most R callbacks started per second on average (0.5 is one every 2 s), over every worker; default none.' },
+    { flag: '--burst', value: 'N', description: 'Callbacks the rate lets start at once after a quiet spell; default the rate rounded up. Needs --rate.' },
     { flag: '--header', value: '\'NAME: VALUE\'', description: 'Header(s) sent with every callback, one per line; \'\' removes them. Left out, the stored ones stay.' },
     QUEUE_OPTION
   ],
@@ -65,6 +85,13 @@ export const handlersAdd: CommandSpec = {
       const raw = options.get(flag)
       if (typeof raw === 'string') body[key] = parseInteger(flag, raw, 0, Number.MAX_SAFE_INTEGER)
     }
+    const concurrency = options.get('--max-concurrency')
+    if (typeof concurrency === 'string') body.max_concurrency = parseInteger('--max-concurrency', concurrency, 1, 1_000_000)
+    const burst = options.get('--burst')
+    if (typeof burst === 'string') body.burst = parseInteger('--burst', burst, 1, 1_000_000)
+    const rate = options.get('--rate')
+    if (typeof rate === 'string') body.rate_per_second = parseRate(rate)
+    if (body.burst !== undefined && body.rate_per_second === undefined) throw new UsageError('--burst: a burst needs --rate (the rate it is a burst of)')
     const header = options.get('--header')
     if (typeof header === 'string') body.headers = parseHeaderOption(header)
     const { queue } = ctx
@@ -79,7 +106,8 @@ export const handlersAdd: CommandSpec = {
     }
     ctx.stdout.write(`${status === 201 ? 'registered' : 'replaced'} handler ${cell(name)}${inQueue(ctx)}\n` + fields([
       ['name', data.name], ['url', data.url], ['timeout_ms', data.timeout_ms], ['max_attempts', data.max_attempts],
-      ['backoff_ms', data.backoff_ms], ['headers', headerList(data)], ['created_at', data.created_at], ['updated_at', data.updated_at]
+      ['backoff_ms', data.backoff_ms], ['limits', limitList(data)], ['headers', headerList(data)], ['created_at', data.created_at],
+      ['updated_at', data.updated_at]
     ]))
     ctx.stdout.write(secret
       ? `\nsigning secret: ${secret}\nThis secret is shown only this once: keep it now; the API never shows it again.\n`
@@ -102,10 +130,12 @@ export const handlersList: CommandSpec = {
     const withHeaders = data.handlers.some((h) => Object.keys(h.headers).length > 0)
     print(ctx, data, () => data.handlers.length === 0
       ? `no handlers are registered${inQueue(ctx)} (jobq handlers add <name> <url>${queue === undefined ? '' : ` --queue ${queue}`})\n`
-      : table(['NAME', 'URL', 'TIMEOUT_MS', 'MAX_ATTEMPTS', 'BACKOFF_MS', 'UPDATED_AT', ...(withHeaders ? ['HEADERS'] : [])],
-        data.handlers.map((h) => [h.name, h.url, String(h.timeout_ms), String(h.max_attempts), String(h.backoff_ms), h.updated_at,
-          ...(withHeaders ? [headerList(h) ?? '-'] : [])]),
-        ['left', 'left', 'right', 'right', 'right', 'left', 'left']))
+      : table(['NAME', 'URL', 'STATE', 'QUEUED', 'SCHEDULED', 'IN_FLIGHT', 'LIMITS', 'TIMEOUT_MS', 'MAX_ATTEMPTS', 'BACKOFF_MS',
+        ...(withHeaders ? ['HEADERS'] : [])],
+      data.handlers.map((h) => [h.name, h.url, h.paused ? 'paused' : 'running', String(h.queued), String(h.scheduled),
+        String(h.in_flight), limitList(h) ?? '-', String(h.timeout_ms), String(h.max_attempts), String(h.backoff_ms),
+        ...(withHeaders ? [headerList(h) ?? '-'] : [])]),
+      ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'left']))
   }
 }
 
@@ -124,3 +154,31 @@ export const handlersRm: CommandSpec = {
     print(ctx, { name, removed: true }, () => `removed handler ${cell(name)}${inQueue(ctx)}\n`)
   }
 }
+
+/** `handlers pause` and `handlers resume`: one command each, the same call with the verb in its path. */
+function pauseCommand (paused: boolean): CommandSpec {
+  const verb = paused ? 'pause' : 'resume'
+  return {
+    name: `handlers ${verb}`,
+    summary: paused
+      ? 'Pause a handler: none of its jobs is dispatched until it is resumed; callbacks in flight finish, jobs of other handlers go on.'
+      : 'Resume a paused handler: its jobs are dispatched again from where they stopped.',
+    details: [ADMIN + ' Enqueueing, priority changes and cancels go on while a handler is paused; its jobs keep their places. Repeating it changes nothing.'],
+    args: [NAME],
+    options: [QUEUE_OPTION],
+    exits: [[EXIT.notFound, 'no handler of that name (in that queue, with --queue)']],
+    async run (ctx, { args: [name] }) {
+      const { queue } = ctx
+      const path = paused ? '/pause' : '/resume'
+      const { data } = await ctx.call(`POST ${route(ctx, `/handlers/${name}${path}`)}`, (init) => queue === undefined
+        ? ctx.api.POST(paused ? '/handlers/{name}/pause' : '/handlers/{name}/resume', { params: { path: { name } }, ...init })
+        : ctx.api.POST(paused ? '/queues/{queue}/handlers/{name}/pause' : '/queues/{queue}/handlers/{name}/resume',
+          { params: { path: { queue, name } }, ...init }))
+      print(ctx, data, () => `${paused ? 'paused' : 'resumed'} handler ${cell(name)}${inQueue(ctx)}: ` +
+        `${data.queued} queued, ${data.scheduled} scheduled, ${data.in_flight} in flight\n`)
+    }
+  }
+}
+
+export const handlersPause = pauseCommand(true)
+export const handlersResume = pauseCommand(false)

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { QueueOverview } from '../queue/job-queue.js'
+import type { HandlerWithCounts } from '../queue/handler-store.js'
 
 export interface ApiMetrics {
   registry: Registry
@@ -16,7 +17,8 @@ export interface ApiMetrics {
  * open to every client key, and keys limited to other queues must not read those queues' counts
  * here (GET /queues gives each key its own queues' counts).
  */
-export function createApiMetrics (queueName: string, readOverview: () => Promise<QueueOverview>): ApiMetrics {
+export function createApiMetrics (queueName: string, readOverview: () => Promise<QueueOverview>,
+  readHandlers: () => Promise<HandlerWithCounts[]>): ApiMetrics {
   const registry = new Registry()
   registry.setDefaultLabels({ queue: queueName })
   collectDefaultMetrics({ register: registry, prefix: 'jobq_api_' })
@@ -47,6 +49,29 @@ export function createApiMetrics (queueName: string, readOverview: () => Promise
     g.set(o.oldest_queued_at === null ? 0 : Math.max(0, Date.now() - o.oldest_queued_at) / 1000)
   })
   fromOverview('jobq_processed_jobs', 'Jobs that ran to an end (completed or failed) since the queue began', [], (g, o) => g.set(o.total_processed))
+  let pendingHandlers: Promise<HandlerWithCounts[] | null> | null = null
+  const handlers = () => (pendingHandlers ??= readHandlers().catch(() => null).finally(() => { pendingHandlers = null }))
+  const fromHandlers = (name: string, help: string, labelNames: string[], fill: (gauge: Gauge, h: HandlerWithCounts) => void) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      async collect () {
+        const all = await handlers()
+        // A handler deleted since the last scrape must not linger with its last values.
+        this.reset()
+        for (const h of all ?? []) fill(this, h)
+      }
+    })
+  fromHandlers('jobq_handler_jobs', 'Jobs of each handler by state: queued, scheduled, in_flight', ['handler', 'state'], (g, h) => {
+    for (const state of ['queued', 'scheduled', 'in_flight'] as const) g.set({ handler: h.name, state }, h.counts[state])
+  })
+  fromHandlers('jobq_handler_held_jobs',
+    'Queued jobs of a handler that wait on a limit or a pause, by reason (paused, concurrency, rate); 0 when none holds it',
+    ['handler', 'reason'], (g, h) => {
+      for (const reason of ['paused', 'concurrency', 'rate'] as const) g.set({ handler: h.name, reason }, h.counts.held === reason ? h.counts.queued : 0)
+    })
   // eslint-disable-next-line no-new -- registered through `registers`; nothing else needs a handle
   new Gauge({
     name: 'jobq_metrics_scrape_ok',

@@ -26,6 +26,12 @@ export const HandlerHostNotAllowedError = createError<[string]>(
   'JQ_ERR_HANDLER_HOST_NOT_ALLOWED', 'body.url: host %s is not allowed by JOBQ_HANDLER_HOSTS', 400)
 export const BurstWithoutRateError = createError(
   'JQ_ERR_BURST_WITHOUT_RATE', 'body.burst: a burst needs rate_per_second (the rate it is a burst of)', 400)
+export const MissingCallbackTokenError = createError(
+  'JQ_ERR_CALLBACK_TOKEN_MISSING', 'jobq-callback-token: this route takes the callback token the job\'s callback carried, in the jobq-callback-token header', 401)
+export const InvalidCallbackTokenError = createError<[string]>(
+  'JQ_ERR_CALLBACK_TOKEN_INVALID', 'jobq-callback-token: not a callback token of job %s', 403)
+export const StaleCallbackTokenError = createError<[string, string]>(
+  'JQ_ERR_CALLBACK_TOKEN_STALE', 'jobq-callback-token: the token is of an attempt of job %s that is no longer under way (the job is %s)', 409)
 export const LimitExceededError = createError<[string]>('JQ_ERR_LIMIT_EXCEEDED', '%s', 400)
 export const NestedTooDeepError = createError<[string, number]>(
   'JQ_ERR_NESTED_TOO_DEEP', '%s: nests arrays and objects more than %d levels deep (JOBQ_MAX_JSON_DEPTH)', 400)
@@ -56,7 +62,8 @@ export const ScriptCode = {
   NoHandler: -4,
   EntityBusy: -5,
   NotFailed: -6,
-  UnreadableData: -7
+  UnreadableData: -7,
+  StaleAttempt: -8
 } as const
 
 /** The job a script named beside its code, when it named one. */
@@ -82,6 +89,7 @@ function fromCode (code: number, ident: string, status: string, job?: NamedJob):
     case ScriptCode.NoHandler: return new NoHandlerError(ident)
     case ScriptCode.NotFailed: return new JobNotFailedError(job?.job_id ?? ident, status)
     case ScriptCode.EntityBusy: return new EntityBusyError(job?.entity_id ?? ident, job?.job_id ?? '')
+    case ScriptCode.StaleAttempt: return new StaleCallbackTokenError(job?.job_id ?? ident, status)
     default: return new Error(`unexpected script code ${code} for ${ident}`)
   }
 }

@@ -15,6 +15,10 @@ export interface HandlerSettings {
   rate_per_second: number | null
   /** Callbacks the rate lets start at once from rest; null: the rate rounded up. */
   burst: number | null
+  /** May answer 202 and finish the job later through the API with its callback token (issue 14). */
+  async: boolean
+  /** The lease of a job the handler took with 202, unless the 202 or a heartbeat says otherwise. */
+  async_lease_ms: number
 }
 
 /**
@@ -45,12 +49,21 @@ export interface HandlerCounts {
   queued: number
   scheduled: number
   in_flight: number
+  /** What keeps its queued jobs from being dispatched now, if anything (for metrics; not in the API view). */
+  held: 'paused' | 'concurrency' | 'rate' | null
 }
 
 export type HandlerWithCounts = Handler & { counts: HandlerCounts }
 
 export const HANDLER_DEFAULTS = {
-  timeout_ms: 30_000, max_attempts: 5, backoff_ms: 1000, max_concurrency: null, rate_per_second: null, burst: null
+  timeout_ms: 30_000,
+  max_attempts: 5,
+  backoff_ms: 1000,
+  max_concurrency: null,
+  rate_per_second: null,
+  burst: null,
+  async: false,
+  async_lease_ms: 300_000
 }
 
 /** A signing secret in the Standard Webhooks form: `whsec_` and base64 of 32 random bytes. */
@@ -178,7 +191,7 @@ export class HandlerStore {
   private async withCounts (handlers: Handler[]): Promise<HandlerWithCounts[]> {
     if (handlers.length === 0) return []
     const k = this.keys
-    const fields = handlers.flatMap((h) => [`scheduled:${h.name}`, `inflight:${h.name}`])
+    const fields = handlers.flatMap((h) => [`scheduled:${h.name}`, `inflight:${h.name}`, `held:${h.name}`])
     const pipeline = this.redis.pipeline().hmget(k.flow, ...fields)
     for (const h of handlers) pipeline.zcard(readyKey(k, h.name))
     const replies = await this.call(async () => await pipeline.exec()) as Array<[Error | null, unknown]>
@@ -187,7 +200,12 @@ export class HandlerStore {
     const counts = replies[0][1] as Array<string | null>
     return handlers.map((h, i) => ({
       ...h,
-      counts: { queued: replies[i + 1][1] as number, scheduled: Number(counts[2 * i] ?? 0), in_flight: Number(counts[2 * i + 1] ?? 0) }
+      counts: {
+        queued: replies[i + 1][1] as number,
+        scheduled: Number(counts[3 * i] ?? 0),
+        in_flight: Number(counts[3 * i + 1] ?? 0),
+        held: counts[3 * i + 2] as HandlerCounts['held']
+      }
     }))
   }
 

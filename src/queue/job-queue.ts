@@ -4,6 +4,7 @@ import { EnqueueCoalescer } from './enqueue-coalescer.js'
 import { errorFromScriptCode, InvalidCursorError, NotReplicatedError, queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
 import { flowKeys, queueKeys, type QueueKeys } from './keys.js'
+import { CallbackTokens } from './callback-token.js'
 import { toQueueError } from './redis-errors.js'
 
 export type EnqueueOutcome = 'created' | 'priority_raised' | 'exists' | 'processing'
@@ -66,7 +67,14 @@ export interface JobQueueOptions {
 }
 
 /** The scripts whose effect a caller is told of: with waitReplicas, acknowledged only once replicated. */
-type AcknowledgedWrite = 'enqueueJobs' | 'updatePriority' | 'cancelJob' | 'retryJob' | 'completeAndClaim' | 'failJob' | 'pauseQueue'
+type AcknowledgedWrite = 'enqueueJobs' | 'updatePriority' | 'cancelJob' | 'retryJob' | 'completeAndClaim' | 'failJob' | 'pauseQueue' | 'reportAttempt'
+
+/** What a handler (or, for handoff, the worker) reports of the attempt it holds: see lua/reportAttempt. */
+export type AttemptReport =
+  | { op: 'handoff' | 'heartbeat', leaseMs?: number }
+  | { op: 'progress', leaseMs?: number, percent?: number, message?: string }
+  | { op: 'complete', result: string | null }
+  | { op: 'fail', error: string, retry: boolean }
 
 /** Cluster replies that mean the command did not run and belongs to another node (now). */
 const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/
@@ -90,11 +98,14 @@ export class JobQueue {
   private readonly waitReplicas: number
   private readonly waitTimeoutMs: number
   private readonly coalescer = new EnqueueCoalescer(this)
+  /** Signs and checks the callback tokens of this queue's attempts. */
+  readonly tokens: CallbackTokens
 
   constructor (options: JobQueueOptions) {
     this.redis = options.redis
     this.queueName = options.queue ?? 'default'
     this.keys = queueKeys(this.queueName, options.prefix)
+    this.tokens = new CallbackTokens(this.redis, this.keys.callbackKey)
     this.completedRetentionMs = options.completedRetentionMs ?? HOUR
     this.failedRetentionMs = options.failedRetentionMs ?? 7 * 24 * HOUR
     this.eventsRetention = options.eventsRetention ?? 100_000
@@ -194,8 +205,8 @@ export class JobQueue {
     return await this.write('pauseQueue', [k.paused, k.wake, paused ? '1' : '0']) === 1
   }
 
-  /** One page of queued (dispatch order) or processing jobs after an opaque cursor. */
-  async list (state: 'queued' | 'processing', cursor: string | undefined, limit: number): Promise<JobPage> {
+  /** One page of queued (dispatch order), processing (lease deadline) or failed (failure time) jobs after an opaque cursor. */
+  async list (state: 'queued' | 'processing' | 'failed', cursor: string | undefined, limit: number): Promise<JobPage> {
     const k = this.keys
     const [score, member] = cursor ? decodeCursor(cursor) : ['', '']
     const reply = await this.call(() => this.redis.listJobs(k[state], k.jobs, k.queued, score, member, limit)) as Array<string | number | null>
@@ -265,6 +276,24 @@ export class JobQueue {
   /** Gives an unrun job back to the queue at its place without counting the attempt (shutdown). */
   async release (jobId: string, lease: string): Promise<void> {
     await this.endAttempt(jobId, lease, '', -1, false)
+  }
+
+  /**
+   * Reports on the attempt a callback token names (`counter`, from tokens.verify), or hands a job to
+   * its async handler (the worker, with its lease's counter). Returns the job as it is after; a
+   * repeated complete or fail answers the same.
+   * @throws JQ_ERR_CALLBACK_TOKEN_STALE when the token is not the attempt under way; JQ_ERR_JOB_NOT_FOUND
+   */
+  async report (jobId: string, counter: string, report: AttemptReport): Promise<JobRecord> {
+    const k = this.keys
+    let payload = ''
+    if (report.op === 'progress') payload = JSON.stringify({ percent: report.percent ?? null, message: report.message ?? null })
+    if (report.op === 'complete') payload = report.result ?? ''
+    if (report.op === 'fail') payload = report.error
+    const leaseMs = 'leaseMs' in report && report.leaseMs !== undefined ? report.leaseMs : ''
+    return this.single(jobId, () => this.write('reportAttempt', [k.processing, k.scheduled, k.failed, k.completed, k.jobs,
+      k.entities, k.stats, k.wake, k.handlers, ...flowKeys(k), k.events, report.op, jobId, counter, this.now(), leaseMs, payload,
+      report.op === 'fail' && report.retry ? '1' : '0', this.completedRetentionMs, this.failedRetentionMs]))
   }
 
   /** Heartbeat for many jobs at once; returns the ids whose lease was lost. */

@@ -35,6 +35,10 @@ export interface JobRecord {
   last_error: string | null
   result: string | null
   next_attempt_at: number | null
+  /** The last progress an async handler reported for the attempt under way (or the last one's). */
+  progress: { percent: number | null, message: string | null, at: number } | null
+  /** When the lease of a job its async handler holds (after a 202) lapses; null otherwise. */
+  held_until: number | null
   /** The schedule whose tick enqueued the job, and that tick's time (ms); null for other jobs. */
   schedule: { name: string, tick: number } | null
   position_in_queue: number | null
@@ -74,8 +78,9 @@ export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: Jo
       last_error: orNull(f[14]),
       result: orNull(f[15]),
       next_attempt_at: orNull(f[16]),
-      // f[17] and f[18] are issue 14's progress and hold. Trailing fields: a record from before
-      // schedules has none (f[19] undefined).
+      progress: f[17] ? JSON.parse(f[17] as string) : null,
+      held_until: orNull(f[18]),
+      // Trailing fields: a record from before schedules has none (f[19] undefined).
       schedule: f[19] ? { name: f[19] as string, tick: f[20] as number } : null,
       position_in_queue: orNull(reply[at + 3]),
       position_in_priority: orNull(reply[at + 4])

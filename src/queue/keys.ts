@@ -37,6 +37,8 @@ export interface QueueKeys {
   flow: string
   /** STREAM of every job state change (GET /events), trimmed to JOBQ_EVENTS_RETENTION entries. */
   events: string
+  /** STRING: the random key callback tokens are signed with (src/queue/callback-token.ts). */
+  callbackKey: string
   /** HASH of the queue's recurring schedules: name -> JSON (src/queue/schedule-store.ts). */
   schedules: string
   /** ZSET of the schedules that are not paused, scored by their next tick (ms): what workers wait for. */
@@ -67,6 +69,7 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     throttled: tag + 'throttled',
     flow: tag + 'flow',
     events: tag + 'events',
+    callbackKey: tag + 'callback-key',
     schedules: tag + 'schedules',
     ticks: tag + 'ticks',
     rateLimitPrefix: tag + 'ratelimit:'

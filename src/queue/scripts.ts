@@ -61,6 +61,7 @@ declare module 'ioredis' {
     pauseQueue(...args: Arg[]): Result<unknown, Context>
     pauseHandler(...args: Arg[]): Result<unknown, Context>
     deleteHandler(...args: Arg[]): Result<unknown, Context>
+    reportAttempt(...args: Arg[]): Result<unknown, Context>
     putSchedule(...args: Arg[]): Result<unknown, Context>
     pauseSchedule(...args: Arg[]): Result<unknown, Context>
     deleteSchedule(...args: Arg[]): Result<unknown, Context>

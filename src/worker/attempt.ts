@@ -6,12 +6,24 @@ import type { HandlerMetrics } from '../metrics/worker-metrics.js'
 import { activeSecrets, type HandlerCache } from './handler-cache.js'
 import { dispatchJob, type CallbackOrigin, type DispatchResult, type Interrupt } from './dispatch.js'
 import { nextAttemptDelay } from './backoff.js'
+import type { CallbackTokens } from '../queue/callback-token.js'
+
+/** The longest lease a 202's {"lease_ms": N} may ask for, as async_lease_ms: a day. */
+const MAX_ASYNC_LEASE_MS = 86_400_000
+
+/** The lease_ms a 202's JSON body asks for, if it asks for a sane one (1 s to a day). */
+function leaseAsked (body: string | null): number | undefined {
+  if (body === null) return undefined
+  const asked = (JSON.parse(body) as { lease_ms?: unknown } | null)?.lease_ms
+  return Number.isInteger(asked) && (asked as number) >= 1000 && (asked as number) <= MAX_ASYNC_LEASE_MS ? asked as number : undefined
+}
 
 /** What an attempt leaves to write: the job completed, failed (retried at `retryAt`, or for good), or given back unrun. */
 export type Outcome =
   | { kind: 'complete', result: string | null }
   | { kind: 'fail', error: string, retryAt: number | null }
   | { kind: 'release' }
+  | { kind: 'handoff', leaseMs?: number }
 
 export interface AttemptContext {
   handlers: HandlerCache
@@ -24,6 +36,8 @@ export interface AttemptContext {
   /** JOBQ_HANDLER_HOSTS, checked again before each callback: a list tightened later holds for old handlers. */
   handlerHosts?: HandlerHosts
   metricsOf: ((handler: string) => HandlerMetrics) | null
+  /** Signs each attempt's callback token (the queue's key). */
+  tokens: CallbackTokens
 }
 
 /** The interrupt reason of a worker's shutdown: the job goes back to the queue, its attempt not counted. */
@@ -52,7 +66,14 @@ export async function runAttempt (job: JobRecord, interrupt: Interrupt, ctx: Att
     result = { outcome: 'failed', error: `handler host ${new URL(handler.url).hostname} is not allowed by JOBQ_HANDLER_HOSTS` }
   } else {
     const started = performance.now()
-    result = await dispatchJob(job, handler, activeSecrets(handler), {
+    let token
+    try {
+      token = await ctx.tokens.tokenFor(job.job_id, job.lease ?? '')
+    } catch (err) {
+      logger.warn({ ...jobFields(job), err }, 'could not read the callback token key; the job goes back to the queue')
+      return { kind: 'release' }
+    }
+    result = await dispatchJob(job, handler, activeSecrets(handler), token, {
       dispatcher: ctx.dispatcher,
       resultLimit: ctx.resultLimit,
       userAgent: ctx.userAgent,
@@ -67,7 +88,11 @@ export async function runAttempt (job: JobRecord, interrupt: Interrupt, ctx: Att
   }
 
   if (interrupt.reason === SHUTDOWN) return { kind: 'release' }
-  if (result.outcome === 'completed') return { kind: 'complete', result: result.result }
+  if (result.outcome === 'completed') {
+    // Only a handler registered as async takes a job with 202; for any other, a 202 is a 2xx.
+    if (result.statusCode === 202 && handler?.async === true) return { kind: 'handoff', leaseMs: leaseAsked(result.result) }
+    return { kind: 'complete', result: result.result }
+  }
   const maxAttempts = handler?.max_attempts ?? 1
   const retryAt = result.outcome === 'retry' && job.attempts < maxAttempts
     ? Date.now() + nextAttemptDelay(job.attempts, handler?.backoff_ms ?? 1000, result.retryAfterMs)

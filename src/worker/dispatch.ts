@@ -47,10 +47,10 @@ const ERROR_TEXT_LIMIT = 512
 const DRAIN_LIMIT = 128 * 1024
 
 /** The callback body, built around the stored JSON text so the caller's args are never re-parsed. */
-export function callbackBody (job: JobRecord): string {
+export function callbackBody (job: JobRecord, token: string): string {
   return `{"job_id":${JSON.stringify(job.job_id)},"entity_id":${JSON.stringify(job.entity_id)},` +
     `"task":${JSON.stringify(job.task)},"args":${job.args},"kwargs":${job.kwargs},` +
-    `"priority":${job.priority},"attempt":${job.attempts},"metadata":${job.metadata}}`
+    `"priority":${job.priority},"attempt":${job.attempts},"metadata":${job.metadata},"callback_token":"${token}"}`
 }
 
 /** The queue a callback's job is in, and what its webhook-id starts with. */
@@ -75,7 +75,7 @@ export function callbackOrigin (queue: string, defaultQueue: string): CallbackOr
  * names anyway). The signature covers the id, timestamp and body, not the configured headers.
  */
 export function callbackHeaders (job: JobRecord, secrets: string[], body: string, userAgent: string, nowMs = Date.now(),
-  origin?: CallbackOrigin, configured?: Record<string, string>): Record<string, string> {
+  origin?: CallbackOrigin, configured?: Record<string, string>, token?: string): Record<string, string> {
   const timestamp = Math.floor(nowMs / 1000)
   const webhookId = origin ? origin.idPrefix + job.job_id : job.job_id
   return {
@@ -92,7 +92,10 @@ export function callbackHeaders (job: JobRecord, secrets: string[], body: string
     'jobq-priority': String(job.priority),
     ...(origin ? { 'jobq-queue': origin.queue } : {}),
     // A schedule's tick: which schedule, and which tick (an idempotency key for the handler).
-    ...(job.schedule ? { 'jobq-schedule': job.schedule.name, 'jobq-tick': new Date(job.schedule.tick).toISOString() } : {})
+    ...(job.schedule ? { 'jobq-schedule': job.schedule.name, 'jobq-tick': new Date(job.schedule.tick).toISOString() } : {}),
+    // The attempt's own credential for POST /jobs/{id}/heartbeat, progress, complete and fail; also
+    // in the signed body, so a handler that checks the signature knows it is genuine.
+    ...(token ? { 'jobq-callback-token': token } : {})
   }
 }
 
@@ -101,8 +104,8 @@ export function callbackHeaders (job: JobRecord, secrets: string[], body: string
  * handler or the network can do: 2xx completes, 3xx (never followed), 408/409/425/429, 5xx,
  * connection errors and the handler's timeout are retryable, any other 4xx fails the job at once.
  */
-export function dispatchJob (job: JobRecord, handler: Handler, secrets: string[], options: DispatchOptions): Promise<DispatchResult> {
-  const body = callbackBody(job)
+export function dispatchJob (job: JobRecord, handler: Handler, secrets: string[], token: string, options: DispatchOptions): Promise<DispatchResult> {
+  const body = callbackBody(job, token)
   const { origin, path } = target(handler.url)
   return new Promise((resolve) => {
     const attempt = new Attempt(resolve, options.interrupt ?? new Interrupt(), handler.timeout_ms, options.resultLimit)
@@ -110,7 +113,7 @@ export function dispatchJob (job: JobRecord, handler: Handler, secrets: string[]
       origin,
       path,
       method: 'POST',
-      headers: callbackHeaders(job, secrets, body, options.userAgent, Date.now(), options.origin, handler.headers),
+      headers: callbackHeaders(job, secrets, body, options.userAgent, Date.now(), options.origin, handler.headers, token),
       body,
       headersTimeout: handler.timeout_ms,
       bodyTimeout: handler.timeout_ms

@@ -77,7 +77,7 @@ export class Worker {
   /** Queues written in another data format: not served, and not checked again until a restart. */
   private readonly refused = new Set<string>()
   private readonly agent: Agent
-  private readonly attempts: Omit<AttemptContext, 'handlers'>
+  private readonly attempts: Omit<AttemptContext, 'handlers' | 'tokens'>
   private readonly wakes: WakeListener
   /** Fires the recurring schedules of the served queues. */
   private readonly ticker: ScheduleTicker
@@ -125,6 +125,7 @@ export class Worker {
     const queue: Served = new ServedQueue(handle, {
       ...this.attempts,
       handlers: new HandlerCache(handle.handlers),
+      tokens: handle.jobs.tokens,
       origin: callbackOrigin(name, this.options.defaultQueue),
       metricsOf: metrics ? handlerMetrics(metrics, name) : null
     }, new Batcher({
@@ -328,6 +329,12 @@ export class Worker {
     const jobs = queue.handle.jobs
     if (outcome.kind === 'complete') return this.completeLater(flight, outcome.result)
     if (outcome.kind === 'release') return this.settle(flight, () => jobs.release(job.job_id, flight.lease))
+    if (outcome.kind === 'handoff') {
+      // The handler took the job (202): it is the handler's now, under a lease it extends itself,
+      // and this worker's slot is free once that is written. Shutdown does not wait for it.
+      const counter = flight.lease.slice(flight.lease.lastIndexOf(':') + 1)
+      return this.settle(flight, () => jobs.report(job.job_id, counter, { op: 'handoff', leaseMs: outcome.leaseMs }))
+    }
     return this.settle(flight, () => jobs.fail(job.job_id, flight.lease, outcome.error, outcome.retryAt))
   }
 
@@ -415,7 +422,7 @@ export class Worker {
         return
       } catch (err) {
         const code = (err as { code?: string }).code
-        if (code === 'JQ_ERR_LEASE_LOST' || code === 'JQ_ERR_JOB_NOT_FOUND') {
+        if (code === 'JQ_ERR_LEASE_LOST' || code === 'JQ_ERR_JOB_NOT_FOUND' || code === 'JQ_ERR_CALLBACK_TOKEN_STALE') {
           logger.warn({ ...jobFields(flight.job), err }, 'outcome not recorded: the lease was lost and the job runs elsewhere')
           return
         }

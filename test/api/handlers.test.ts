@@ -27,6 +27,8 @@ describe('handlers', () => {
       timeout_ms: 30_000,
       max_attempts: 5,
       backoff_ms: 1000,
+      async: false,
+      async_lease_ms: 300_000,
       max_concurrency: null,
       rate_per_second: null,
       burst: null,
@@ -74,7 +76,7 @@ describe('handlers', () => {
 
     const one = await app.inject({ url: '/handlers/mid.dle' })
     assert.equal(one.statusCode, 200)
-    assert.deepEqual(Object.keys(one.json()).sort(), ['backoff_ms', 'burst', 'created_at', 'headers', 'in_flight', 'max_attempts', 'max_concurrency', 'name',
+    assert.deepEqual(Object.keys(one.json()).sort(), ['async', 'async_lease_ms', 'backoff_ms', 'burst', 'created_at', 'headers', 'in_flight', 'max_attempts', 'max_concurrency', 'name',
       'paused', 'queued', 'rate_per_second', 'scheduled', 'timeout_ms', 'updated_at', 'url'])
     assert.equal(one.json().url, 'http://127.0.0.1:9/mid.dle')
     assert.ok(!/secret|whsec_/.test(one.body))

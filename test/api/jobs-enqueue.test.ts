@@ -54,6 +54,8 @@ describe('POST /jobs', () => {
       next_attempt_at: null,
       last_error: null,
       result: null,
+      progress: null,
+      lease_expires_at: null,
       schedule: null,
       outcome: 'created'
     })

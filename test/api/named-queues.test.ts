@@ -145,7 +145,7 @@ describe('named queues: the routes under /queues/{queue}', () => {
     const [[inA], [inB]] = await Promise.all([app.queues.get(a).jobs.enqueueMany([job('x')]), app.queues.get(b).jobs.enqueueMany([job('y')])])
     const secret = 'whsec_' + Buffer.alloc(32, 7).toString('base64')
     const headersOf = (record: JobRecord, queue: string) => {
-      const body = callbackBody(record)
+      const body = callbackBody(record, 'token')
       return { body, headers: callbackHeaders(record, [secret], body, 'jobq-test', Date.now(), callbackOrigin(queue, a)) }
     }
     const fromA = headersOf(inA.job!, a)

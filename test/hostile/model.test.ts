@@ -11,6 +11,9 @@ import { buildTestApp, jobKey, registerHandler, sharedRedis } from '../helper.js
  * API (app.inject) and Redis, and step by step against a small in-memory model of the queue written
  * here from the documented semantics (issue 2, README). Same HTTP statuses, outcomes, error codes,
  * statuses, priorities, positions, attempts, errors and results, and the same claim order.
+ * Flow control (issue 13) too: delayed jobs (delay_ms, run_at), max_concurrency, and pausing the
+ * queue or a handler; a claim takes jobs in priority then first-enqueue order among the handlers
+ * that may dispatch now. The Redis invariants are checked after every step.
  *
  * Replay a failure with JOBQ_FC_SEED=<seed> (and JOBQ_FC_PATH=<path> from fast-check's report).
  */
@@ -35,10 +38,13 @@ type Task = 'ta' | 'tb' | 'nope'
  * a job now in a given state, named by its job_id or its entity_id.
  */
 type Ref = { by: 'entity' | 'job' | 'unknown' | Status, index: number, viaEntity: boolean }
+/** How long after the model's now a job asks to run (0: now), and how it asks. */
+type Delay = { via: 'delay_ms' | 'run_at', ms: 0 | 500 | 2500 | 7500 }
 type Command =
-  | { kind: 'enqueue', task: Task, entity: number, priority: 0 | 1 | 2 | 3 }
-  | { kind: 'batch', items: Array<{ task: Task, entity: number, priority: 0 | 1 | 2 | 3 }> }
-  | { kind: 'handler', task: 'ta' | 'tb', maxAttempts: number | null }
+  | { kind: 'enqueue', task: Task, entity: number, priority: 0 | 1 | 2 | 3, delay: Delay }
+  | { kind: 'batch', items: Array<{ task: Task, entity: number, priority: 0 | 1 | 2 | 3, runAfterMs: 0 | 500 | 2500 | 7500 }> }
+  | { kind: 'handler', task: 'ta' | 'tb', maxAttempts: number | null, maxConcurrency: 1 | 2 | null }
+  | { kind: 'pause', target: 'queue' | Task, pause: boolean }
   | { kind: 'patch', ref: Ref, priority: 1 | 2 | 3 }
   | { kind: 'cancel', ref: Ref }
   | { kind: 'status', ref: Ref }
@@ -68,6 +74,7 @@ interface ModelJob {
   /** The lease that completed it: repeating that completion is answered "recorded already". */
   completedBy: Lease | null
   deadline: number | null
+  /** When a scheduled job is due: a retry's time, or a delayed job's. */
   retryAt: number | null
   lastError: string | null
   result: unknown
@@ -104,6 +111,9 @@ class Model {
   readonly leases: Lease[] = []
   /** Registered handlers: task -> max_attempts. */
   readonly handlers = new Map(Object.entries(HANDLERS))
+  /** Registered handlers' flow settings; a deleted handler's go with it. */
+  readonly flow = new Map(Object.keys(HANDLERS).map((task) => [task, { maxConcurrency: null as number | null, paused: false }]))
+  queuePaused = false
   seq = 0
   processed = 0
   now: number
@@ -114,15 +124,27 @@ class Model {
 
   /**
    * One enqueue as documented: no handler; the entity is running (processing, naming its job); it
-   * waits (its priority raised when the new one is higher, else it exists); or a new job, whose
-   * job_id the API chose (`newId`).
+   * waits (its priority raised when the new one is higher, else it exists; a delayed job becomes
+   * due at the earlier of its due time and the request's, now when the request is not delayed); or
+   * a new job, whose job_id the API chose (`newId`), scheduled until `due` when the request gives one.
    */
-  enqueue (task: string, entity: string, priority: number, args: unknown[], newId: () => string): { outcome: string, job: ModelJob | null } {
+  enqueue (task: string, entity: string, priority: number, args: unknown[], newId: () => string, due?: () => number):
+  { outcome: string, job: ModelJob | null } {
     if (!this.handlers.has(task)) return { outcome: 'no_handler', job: null }
     const currentId = this.entities.get(entity)
     const current = currentId === undefined ? undefined : this.jobs.get(currentId)
     if (current && current.status === 'processing') return { outcome: 'processing', job: current }
     if (current && isActive(current)) {
+      // A retry keeps its backoff; only a delayed job (no attempt yet) is brought forward.
+      if (current.status === 'scheduled' && current.attempts === 0) {
+        const at = due?.()
+        if (at === undefined) {
+          current.status = 'queued'
+          current.retryAt = null
+        } else if (at < (current.retryAt as number)) {
+          current.retryAt = at
+        }
+      }
       if (priority >= current.priority) return { outcome: 'exists', job: current }
       current.priority = priority
       current.priorityUpdated = true
@@ -137,14 +159,14 @@ class Model {
       args,
       priority,
       seq: this.seq++,
-      status: 'queued',
+      status: due ? 'scheduled' : 'queued',
       attempts: 0,
       started: false,
       priorityUpdated: false,
       lease: null,
       completedBy: null,
       deadline: null,
-      retryAt: null,
+      retryAt: due ? due() : null,
       lastError: null,
       result: null
     }
@@ -181,8 +203,29 @@ class Model {
       .sort((a, b) => (a.deadline as number) - (b.deadline as number) || (jobKey(a.id) < jobKey(b.id) ? -1 : jobKey(a.id) > jobKey(b.id) ? 1 : 0))
   }
 
-  count (status: Status): number {
-    return [...this.jobs.values()].filter((j) => j.status === status).length
+  count (status: Status, task?: string): number {
+    return [...this.jobs.values()].filter((j) => j.status === status && (task === undefined || j.task === task)).length
+  }
+
+  /**
+   * The jobs a claim of `count` takes, in order: the queued ones by priority then first enqueue,
+   * skipping a handler that is paused or has max_concurrency jobs in flight (unless `unlimited`, to
+   * see what the limits held back); none while the queue is paused.
+   */
+  claimable (count: number, unlimited = false): ModelJob[] {
+    if (this.queuePaused) return []
+    const inFlight = new Map<string, number>()
+    for (const job of this.processing()) inFlight.set(job.task, (inFlight.get(job.task) ?? 0) + 1)
+    const taken: ModelJob[] = []
+    for (const job of this.queued()) {
+      if (taken.length >= count) break
+      const flow = this.flow.get(job.task)
+      const running = inFlight.get(job.task) ?? 0
+      if (flow?.paused || (!unlimited && flow?.maxConcurrency != null && running >= flow.maxConcurrency)) continue
+      inFlight.set(job.task, running + 1)
+      taken.push(job)
+    }
+    return taken
   }
 
   view (job: ModelJob): Observed {
@@ -278,8 +321,20 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       const entity = ENTITIES[cmd.entity]
       const payload: Record<string, unknown> = { task: cmd.task, entity_id: entity, args: [n] }
       if (cmd.priority !== 0) payload.priority = cmd.priority
+      const target = model.now + cmd.delay.ms
+      const sent = Date.now()
+      if (cmd.delay.ms > 0) {
+        // The API adds delay_ms to its own clock, a day behind the model's: asked for at the model's
+        // time, the job is due a few ms later (the request's own time), learned from the answer.
+        if (cmd.delay.via === 'delay_ms') payload.delay_ms = target - sent
+        else payload.run_at = new Date(target).toISOString()
+      }
       const res = await app.inject({ method: 'POST', url: '/jobs', payload })
-      const { outcome, job } = model.enqueue(cmd.task, entity, cmd.priority || 1, [n], () => res.json().job_id)
+      const slack = cmd.delay.via === 'delay_ms' ? Date.now() - sent : 0
+      const answered = res.statusCode < 300 ? Date.parse(res.json().next_attempt_at) : NaN
+      const due = cmd.delay.ms === 0 ? undefined : () => answered >= target && answered <= target + slack ? answered : target
+      const { outcome, job } = model.enqueue(cmd.task, entity, cmd.priority || 1, [n], () => res.json().job_id, due)
+      if (outcome === 'created' && due) assert.ok(answered >= target && answered <= target + slack, `${what}: due at ${answered}, not ${target} (+${slack})`)
       if (outcome === 'no_handler') return expectError(res, 422, 'JQ_ERR_NO_HANDLER', undefined, what)
       if (outcome === 'processing') {
         expectError(res, 409, 'JQ_ERR_ENTITY_PROCESSING', job?.id, what)
@@ -293,7 +348,11 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
     case 'batch': {
       const payload = {
         jobs: cmd.items.map((item, i) => ({
-          task: item.task, entity_id: ENTITIES[item.entity], args: [n, i], ...(item.priority ? { priority: item.priority } : {})
+          task: item.task,
+          entity_id: ENTITIES[item.entity],
+          args: [n, i],
+          ...(item.priority ? { priority: item.priority } : {}),
+          ...(item.runAfterMs ? { run_at: new Date(model.now + item.runAfterMs).toISOString() } : {})
         }))
       }
       const res = await app.inject({ method: 'POST', url: '/jobs/batch', payload })
@@ -305,7 +364,8 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       const outcomes = []
       const seen = []
       for (const [i, item] of cmd.items.entries()) {
-        const { outcome, job } = model.enqueue(item.task, ENTITIES[item.entity], item.priority || 1, [n, i], () => results[i].job_id as string)
+        const due = item.runAfterMs ? () => model.now + item.runAfterMs : undefined
+        const { outcome, job } = model.enqueue(item.task, ENTITIES[item.entity], item.priority || 1, [n, i], () => results[i].job_id as string, due)
         outcomes.push({ outcome })
         seen.push(job
           ? { outcome, job_id: job.id, status: job.status, priority: job.priority, position_in_queue: model.view(job).position_in_queue }
@@ -320,15 +380,37 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       if (cmd.maxAttempts === null) {
         const res = await app.inject({ method: 'DELETE', url })
         if (!model.handlers.delete(cmd.task)) return expectError(res, 404, 'JQ_ERR_HANDLER_NOT_FOUND', undefined, what)
+        // Its limits and pause go with it.
+        model.flow.delete(cmd.task)
         assert.equal(res.statusCode, 204, `${what}: ${res.body}`)
         return '204 deleted'
       }
-      const res = await app.inject({ method: 'PUT', url, payload: { url: 'http://127.0.0.1:9/hook', max_attempts: cmd.maxAttempts } })
+      // A setting left out takes its default (no limit); a handler's pause stays.
+      const payload = { url: 'http://127.0.0.1:9/hook', max_attempts: cmd.maxAttempts, ...(cmd.maxConcurrency ? { max_concurrency: cmd.maxConcurrency } : {}) }
+      const res = await app.inject({ method: 'PUT', url, payload })
       const status = model.handlers.has(cmd.task) ? 200 : 201
       model.handlers.set(cmd.task, cmd.maxAttempts)
+      model.flow.set(cmd.task, { maxConcurrency: cmd.maxConcurrency, paused: model.flow.get(cmd.task)?.paused ?? false })
       assert.equal(res.statusCode, status, `${what}: ${res.body}`)
-      assert.equal(res.json().max_attempts, cmd.maxAttempts, what)
-      return `${status} put`
+      assert.deepEqual([res.json().max_attempts, res.json().max_concurrency, res.json().paused], [cmd.maxAttempts, cmd.maxConcurrency, model.flow.get(cmd.task)?.paused], what)
+      return `${status} put${cmd.maxConcurrency ? ' limited' : ''}`
+    }
+    case 'pause': {
+      const verb = cmd.pause ? 'pause' : 'resume'
+      if (cmd.target === 'queue') {
+        const res = await app.inject({ method: 'POST', url: `/queue/${verb}` })
+        assert.equal(res.statusCode, 200, `${what}: ${res.body}`)
+        model.queuePaused = cmd.pause
+        assert.deepEqual(res.json(), { queue: app.jobQueue.queueName, paused: cmd.pause }, what)
+        return `200 queue ${verb}d`
+      }
+      const res = await app.inject({ method: 'POST', url: `/handlers/${cmd.target}/${verb}` })
+      const flow = model.flow.get(cmd.target)
+      if (!flow) return expectError(res, 404, 'JQ_ERR_HANDLER_NOT_FOUND', undefined, what)
+      flow.paused = cmd.pause
+      assert.equal(res.statusCode, 200, `${what}: ${res.body}`)
+      assert.deepEqual(handlerCounts(res.json()), modelCounts(model, cmd.target), what)
+      return `200 handler ${verb}d`
     }
     case 'patch': {
       const ident = model.ident(cmd.ref)
@@ -387,7 +469,8 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       const claimed = await worker.claim(cmd.count, cmd.worker, LEASE_MS)
       // housekeeping first: lapsed leases (failed once out of attempts), then due retries
       for (const job of model.processing().filter((j) => (j.deadline as number) <= model.now)) {
-        job.lastError = `lease expired: worker ${job.lease?.token} did not answer in time`
+        // The message names the worker (the token less its attempt and counter), never the lease token.
+        job.lastError = `lease expired: worker ${job.lease?.token.replace(/:[^:]*:[^:]*$/, '')} did not answer in time`
         job.lease = null
         job.deadline = null
         if (job.attempts >= (model.handlers.get(job.task) ?? 1)) {
@@ -405,7 +488,7 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
         }
       }
       const lapsedOrDue = model.queued().length
-      const expected = model.queued().slice(0, cmd.count)
+      const expected = model.claimable(cmd.count)
       assert.deepEqual(claimed.jobs.map((j) => j.job_id), expected.map((j) => j.id), `${what}: claim order`)
       for (const [i, job] of expected.entries()) {
         const record = claimed.jobs[i]
@@ -419,7 +502,10 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
         const { position_in_queue: _q, position_in_priority: _p, ...expectedRecord } = model.view(job)
         assert.deepEqual(observeRecord(record), expectedRecord, `${what}: claimed ${job.id}`)
       }
-      return `claimed ${expected.length}${lapsedOrDue > before ? ' after recovering' : ''}`
+      let held = ''
+      if (expected.length < Math.min(cmd.count, lapsedOrDue)) held = model.queuePaused ? ' (queue paused)' : ' (held back by a paused handler)'
+      if (model.claimable(cmd.count, true).length > expected.length) held = ' (held back by max_concurrency)'
+      return `claimed ${expected.length}${lapsedOrDue > before ? ' after recovering' : ''}${held}`
     }
     case 'complete':
     case 'fail': {
@@ -540,7 +626,8 @@ async function checkOverview (app: FastifyInstance, model: Model, what: string):
     failed: body.failed,
     cancelled: body.cancelled,
     total_processed: body.total_processed,
-    has_runtime: body.runtime_ms.min !== null
+    has_runtime: body.runtime_ms.min !== null,
+    paused: body.paused
   }, {
     queued: queued.length,
     by_priority: Object.fromEntries([1, 2, 3].map((p) => [p, queued.filter((j) => j.priority === p).length])),
@@ -550,8 +637,31 @@ async function checkOverview (app: FastifyInstance, model: Model, what: string):
     failed: model.count('failed'),
     cancelled: model.count('cancelled'),
     total_processed: model.processed,
-    has_runtime: model.processed > 0
+    has_runtime: model.processed > 0,
+    paused: model.queuePaused
   }, `${what}: GET /queue`)
+  const handlers = (await app.inject({ url: '/handlers' })).json().handlers as Array<Record<string, unknown>>
+  assert.deepEqual(handlers.map(handlerCounts), [...model.handlers.keys()].sort().map((task) => modelCounts(model, task)), `${what}: GET /handlers`)
+  assert.deepEqual(await app.jobQueue.checkInvariants(), [], `${what}: invariants of the Redis keys`)
+}
+
+/** What the test compares of a handler as GET /handlers shows it. */
+function handlerCounts (h: Record<string, unknown>) {
+  const { name, max_attempts: maxAttempts, max_concurrency: maxConcurrency, paused, queued, scheduled, in_flight: inFlight } = h
+  return { name, maxAttempts, maxConcurrency, paused, queued, scheduled, inFlight }
+}
+
+function modelCounts (model: Model, task: string): ReturnType<typeof handlerCounts> {
+  const flow = model.flow.get(task)
+  return {
+    name: task,
+    maxAttempts: model.handlers.get(task),
+    maxConcurrency: flow?.maxConcurrency ?? null,
+    paused: flow?.paused ?? false,
+    queued: model.count('queued', task),
+    scheduled: model.count('scheduled', task),
+    inFlight: model.count('processing', task)
+  }
 }
 
 /** Every job by id and every entity, both listings in order, and the Redis invariants. */
@@ -579,10 +689,23 @@ const refArb: fc.Arbitrary<Ref> = fc.record({
   viaEntity: fc.boolean()
 })
 
+/** Each run starts with these limits, so that max_concurrency holds a claim back often enough. */
+const limitsArb = fc.record({ ta: fc.constantFrom(null, 1, 1, 2), tb: fc.constantFrom(null, null, 1, 2) })
+
 const taskArb = fc.constantFrom<Task>('ta', 'tb', 'ta', 'tb', 'ta', 'tb', 'nope')
+const delayArb = fc.constantFrom(0, 0, 0, 500, 2500, 7500 as const)
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('enqueue' as const), task: taskArb, entity: fc.nat(ENTITIES.length - 1), priority: fc.constantFrom(0, 1, 2, 3 as const) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('enqueue' as const),
+      task: taskArb,
+      entity: fc.nat(ENTITIES.length - 1),
+      priority: fc.constantFrom(0, 1, 2, 3 as const),
+      delay: fc.record({ via: fc.constantFrom('delay_ms', 'run_at' as const), ms: delayArb })
+    })
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('patch' as const), ref: refArb, priority: fc.constantFrom(1, 2, 3 as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), ref: refArb }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('status' as const), ref: refArb }) },
@@ -595,10 +718,20 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('batch' as const),
-      items: fc.array(fc.record({ task: taskArb, entity: fc.nat(ENTITIES.length - 1), priority: fc.constantFrom(0, 1, 2, 3 as const) }), { minLength: 1, maxLength: 4 })
+      items: fc.array(fc.record({ task: taskArb, entity: fc.nat(ENTITIES.length - 1), priority: fc.constantFrom(0, 1, 2, 3 as const), runAfterMs: delayArb }),
+        { minLength: 1, maxLength: 4 })
     })
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('handler' as const), task: fc.constantFrom('ta', 'tb' as const), maxAttempts: fc.constantFrom(null, 1, 2, 3) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('handler' as const),
+      task: fc.constantFrom('ta', 'tb' as const),
+      maxAttempts: fc.constantFrom(null, 1, 2, 3),
+      maxConcurrency: fc.constantFrom(null, 1, 1, 2 as const)
+    })
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), target: fc.constantFrom<'queue' | Task>('queue', 'ta', 'tb', 'ta', 'tb', 'nope'), pause: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(15), stale: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('extend' as const), picks: fc.array(fc.nat(15), { minLength: 1, maxLength: 3 }), stale: fc.boolean() }) }
 )
@@ -627,16 +760,18 @@ describe('queue model (fast-check)', () => {
   it(`should behave like the model over random command sequences (seed ${SEED}, ${NUM_RUNS} runs)`, async (t) => {
     t.diagnostic(`fast-check seed ${SEED}, ${NUM_RUNS} runs (JOBQ_FC_SEED / JOBQ_FC_RUNS to change)`)
     const seen = new Map<string, number>()
-    await fc.assert(fc.asyncProperty(fc.array(commandArb, { minLength: 10, maxLength: 80, size: 'max' }), async (commands) => {
+    await fc.assert(fc.asyncProperty(limitsArb, fc.array(commandArb, { minLength: 10, maxLength: 80, size: 'max' }), async (limits, commands) => {
       const cleanups: Array<() => unknown> = []
       try {
         const app = await buildTestApp({ after: (fn) => cleanups.push(fn) }, redis().url)
-        for (const [task, maxAttempts] of Object.entries(HANDLERS)) {
-          await registerHandler(app, task, 'http://127.0.0.1:9/hook', { max_attempts: maxAttempts })
-        }
         // The worker's clock runs a day ahead, moved only by `advance`: the API's own housekeeping
         // (on the real clock) then never finds a lease lapsed or a retry due, so the model decides when.
         const model = new Model(Date.now() + DAY)
+        for (const [task, maxAttempts] of Object.entries(HANDLERS)) {
+          const maxConcurrency = limits[task as 'ta' | 'tb']
+          await registerHandler(app, task, 'http://127.0.0.1:9/hook', { max_attempts: maxAttempts, ...(maxConcurrency ? { max_concurrency: maxConcurrency } : {}) })
+          model.flow.set(task, { maxConcurrency, paused: false })
+        }
         const worker = new JobQueue({ redis: app.jobQueue.redis, queue: app.jobQueue.queueName, clock: () => model.now })
         for (const [n, cmd] of commands.entries()) {
           const outcome = `${cmd.kind}: ${await step(app, worker, model, cmd, n)}`

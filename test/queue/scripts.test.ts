@@ -178,6 +178,12 @@ async function exerciseEveryScript (redis: Redis, queueName: string): Promise<vo
   await queue.list('processing', undefined, 10)
   await queue.extendLeases([{ jobId: first.job_id, lease: first.lease as string }], 30_000)
   await queue.complete(first.job_id, first.lease as string, '{}')
+  await queue.enqueueMany([job('f', 1)])
+  const [fourth] = (await queue.claim(1, 'w', 30_000)).jobs
+  const counter = String(await queue.tokens.verify(fourth.job_id, await queue.tokens.tokenFor(fourth.job_id, fourth.lease as string)))
+  await queue.report(fourth.job_id, counter, { op: 'handoff', leaseMs: 60_000 })
+  await queue.report(fourth.job_id, counter, { op: 'progress', percent: 50 })
+  await queue.report(fourth.job_id, counter, { op: 'complete', result: null })
   await queue.fail(second.job_id, second.lease as string, 'boom', null)
   await queue.retry(second.job_id)
   await queue.release(third.job_id, third.lease as string)

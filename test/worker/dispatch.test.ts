@@ -78,8 +78,11 @@ describe('worker dispatch', () => {
         kwargs: { to: 'x@example.com', empty: {} },
         priority: 2,
         attempt,
-        metadata: { trace: 't-1' }
+        metadata: { trace: 't-1' },
+        // Each attempt's own credential for the API's heartbeat, progress, complete and fail routes.
+        callback_token: String(d.headers['jobq-callback-token'])
       }
+      assert.match(expected.callback_token, /^\d+\.[A-Za-z0-9_-]{43}$/)
       assert.deepEqual(JSON.parse(d.body), expected)
       // The library a handler would use accepts the callback, and refuses it once the body changes.
       const headers = d.headers as Record<string, string>

@@ -21,7 +21,7 @@ describe('callback headers a handler is registered with', () => {
     const job = {
       job_id: 'VcE1jTf00001', task: 't', entity_id: 'e', args: '[]', kwargs: '{}', metadata: '{}', priority: 2, attempts: 1
     } as JobRecord
-    const body = callbackBody(job)
+    const body = callbackBody(job, 'token')
     const secret = 'whsec_' + Buffer.alloc(32, 7).toString('base64')
     const plain = callbackHeaders(job, [secret], body, 'jobq-test', 1_800_000_000_000)
     const headers = callbackHeaders(job, [secret], body, 'jobq-test', 1_800_000_000_000, undefined,

@@ -22,6 +22,7 @@ export interface CallbackBody {
   priority: number
   attempt: number
   metadata: Record<string, unknown>
+  callback_token: string
 }
 
 /** One request a handler server received. */

@@ -209,10 +209,10 @@ class Client:
             timeout: seconds to wait in all; then WaitTimeout, whose ``job`` is the job as last seen.
             interval, max_interval: the pause between two reads, doubled after each up to ``max_interval``.
 
-        The API has no waiting route yet, so this reads the job until it has ended. Each read
-        already asks the server to hold the answer (``GET /jobs/{id}?wait_ms=``), which today's
-        server ignores; once it supports that, reads come back as the job ends instead of a pause
-        later. A server that refuses the parameter (400) is read without it from then on.
+        Each read asks the server to hold the answer until the job ends (``GET /jobs/{id}?wait_ms=``,
+        at most 10 s a read), so the answer comes as the job ends, without a polling loop. An older
+        server that ignores the parameter is read again after a pause, and one that refuses it
+        (400) is read without it from then on.
         """
         if isinstance(job_or_entity, Mapping):
             identifier = job_or_entity['job_id']

@@ -36,7 +36,7 @@ const digest = (key: string): Buffer => createHash('sha256').update(key).digest(
 const everyQueue = () => true
 
 /** Top-level routes of the default queue (JOBQ_QUEUE); /queues/{queue}/... name their queue. */
-const DEFAULT_QUEUE_ROUTE = /^\/(jobs|queue|handlers|schedules)(\/|$)/
+const DEFAULT_QUEUE_ROUTE = /^\/(jobs|queue|handlers|events|schedules)(\/|$)/
 const NAMED_QUEUE_ROUTE = /^\/queues\/:queue(\/|$)/
 
 /** The queue a route is about, as the caller named it (not yet validated); undefined for /healthz, /queues, ... */

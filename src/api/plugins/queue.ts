@@ -34,7 +34,7 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePlug
   const redis = createRedisFor(config)
   // Says once that Redis cannot be reached, and how to fix it; the retries below then log at debug.
   const health = new RedisHealth(config).watch(redis, app.log)
-  const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview())
+  const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview(), () => defaultQueue.handlers.list())
   const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
   const defaultQueue = queues.get(config.queue)
   const jobQueue = defaultQueue.jobs

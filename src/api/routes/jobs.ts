@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Priority } from '../../queue/job.js'
 import { toNewJob, type JobLimits } from './new-job.js'
-import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema } from '../schemas/job.js'
+import { EnqueuedJobSchema, JobSchema, NewJobSchema, PriorityBodySchema, WaitQuerySchema } from '../schemas/job.js'
 import { bodyErrorResponses, ErrorSchema, errorResponses, JobIdentParamsSchema, ref } from '../schemas/shared.js'
-import { toJobView } from '../views.js'
+import { toEnqueuedJobView, toJobView } from '../views.js'
 import type { ScopedRouteOptions } from '../queue-scope.js'
+import { readJobWaiting } from '../wait-for-job.js'
 
 const jobRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: JobLimits }> = async (app, { limits, queueOf }) => {
   app.post('', {
@@ -39,21 +40,28 @@ const jobRoutes: FastifyPluginAsyncTypebox<ScopedRouteOptions & { limits: JobLim
         outcome
       })
     }
-    if (outcome !== 'created') return reply.code(200).send({ ...toJobView(job), outcome })
+    if (outcome !== 'created') return reply.code(200).send(toEnqueuedJobView(job, outcome))
     const { args = [], kwargs = {}, metadata = {} } = request.body
-    return reply.code(201).send({ ...toJobView(job, { args, kwargs, metadata }), outcome })
+    return reply.code(201).send(toEnqueuedJobView(job, outcome, { args, kwargs, metadata }))
   })
 
   app.get('/:id', {
     schema: {
       tags: ['jobs'],
       operationId: 'getJob',
-      summary: 'Status of a job, by job_id or entity_id',
-      description: 'By entity_id: the entity\'s active job, or its most recent finished job while retained.',
+      summary: 'Status of a job, by job_id or entity_id; optionally waiting for its end',
+      description: 'By entity_id: the entity\'s active job, or its most recent finished job while retained. ' +
+        'With wait_ms, the answer comes as soon as the job is completed, failed or cancelled, or after wait_ms with its state then ' +
+        '(check status: a job still queued or processing is not an error). Waiting costs no polling: the API hears of the end on the queue\'s event stream.',
       params: JobIdentParamsSchema,
+      querystring: WaitQuerySchema,
       response: { 200: ref(JobSchema), 404: ref(ErrorSchema), ...errorResponses }
     }
-  }, async (request) => toJobView(await queueOf(request).jobs.get(request.params.id)))
+  }, async (request, reply) => {
+    const queue = queueOf(request)
+    const waitMs = request.query.wait_ms ?? 0
+    return toJobView(waitMs > 0 ? await readJobWaiting(app, queue, request.params.id, waitMs, reply) : await queue.jobs.get(request.params.id))
+  })
 
   app.patch('/:id/priority', {
     schema: {

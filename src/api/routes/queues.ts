@@ -7,10 +7,13 @@ import { errorResponses, ref } from '../schemas/shared.js'
 import type { QueueOf } from '../queue-scope.js'
 import { jobLimits } from './new-job.js'
 import jobRoutes from './jobs.js'
+import attemptReportRoutes from './attempt-reports.js'
 import batchRoutes from './batch.js'
 import queueRoutes from './queue.js'
 import handlerRoutes from './handlers.js'
 import scheduleRoutes from './schedules.js'
+import eventRoutes from './events.js'
+import { eventLimits } from './event-limits.js'
 
 interface QueuesRouteOptions {
   config: Config
@@ -48,9 +51,11 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
     const limits = jobLimits(config)
     await scoped.register(jobRoutes, { prefix: '/jobs', limits, queueOf })
     await scoped.register(batchRoutes, { prefix: '/jobs', limits, queueOf })
+    await scoped.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
     await scoped.register(queueRoutes, { maxPageSize: config.maxPageSize, queueOf, mustExist: true })
     await scoped.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
     await scoped.register(scheduleRoutes, { prefix: '/schedules', limits, queueOf })
+    await scoped.register(eventRoutes, { prefix: '/events', queueOf, mustExist: true, ...eventLimits(config) })
   }, { prefix: '/:queue' })
 }
 

@@ -20,6 +20,8 @@ export const jobExample = {
   next_attempt_at: null,
   last_error: null,
   result: null,
+  progress: null,
+  lease_expires_at: null,
   schedule: null
 }
 

@@ -16,6 +16,14 @@ const settings = {
   rate_per_second: Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }), Type.Null()], {
     description: 'At most this many callbacks started per second on average, over every worker; null (the default): no limit'
   }),
+  async: Type.Boolean({
+    description: 'The handler may answer 202 Accepted and finish the job later through POST /jobs/{id}/complete or /fail with the callback token; default false (a 202 is a 2xx that completes the job)'
+  }),
+  async_lease_ms: Type.Integer({
+    minimum: 1000,
+    maximum: 86_400_000,
+    description: 'How long a job taken with 202 stays the handler\'s without a heartbeat or progress report (unless the 202 says {"lease_ms": N}); default 300000'
+  }),
   burst: Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
     description: 'How many callbacks the rate lets start at once after a quiet spell; null (the default): rate_per_second rounded up. Needs rate_per_second'
   })
@@ -44,6 +52,8 @@ export const HandlerBodySchema = Type.Object({
   max_concurrency: Type.Optional(settings.max_concurrency),
   rate_per_second: Type.Optional(settings.rate_per_second),
   burst: Type.Optional(settings.burst),
+  async: Type.Optional(settings.async),
+  async_lease_ms: Type.Optional(settings.async_lease_ms),
   headers: Type.Optional(HeadersSchema)
 }, { $id: 'HandlerSettings', additionalProperties: false, examples: [{ ...handlerSettingsExample, headers: headersExample }] })
 

@@ -34,6 +34,14 @@ const jobProperties = {
   next_attempt_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When a scheduled job is due (a delayed job, or a retry)' }),
   last_error: Type.Union([Type.String(), Type.Null()]),
   result: Type.Unknown({ description: 'The JSON body the handler answered with, when it completed the job' }),
+  progress: Type.Union([Type.Object({
+    percent: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
+    message: Type.Union([Type.String(), Type.Null()]),
+    at: Type.String({ format: 'date-time' })
+  }, { additionalProperties: false }), Type.Null()], { description: 'The last progress its handler reported (POST .../progress) for this attempt' }),
+  lease_expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'For a job its async handler holds (after a 202): when its lease lapses unless the handler reports again'
+  }),
   schedule: Type.Union([Type.Object({
     name: Type.String({ description: 'The schedule (callback header jobq-schedule)' }),
     tick: Type.String({ format: 'date-time', description: 'The tick the job is for (callback header jobq-tick)' })
@@ -50,6 +58,8 @@ export const EnqueueOutcomeSchema = Type.Union([
 
 export const EnqueuedJobSchema = Type.Object({ ...jobProperties, outcome: EnqueueOutcomeSchema },
   { $id: 'EnqueuedJob', additionalProperties: false, examples: [{ ...jobExample, outcome: 'created' }] })
+
+export type EnqueuedJobView = Static<typeof EnqueuedJobSchema>
 
 export const TaskNameSchema = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$',
@@ -81,3 +91,14 @@ export type NewJobBody = Static<typeof NewJobSchema>
 export const PriorityBodySchema = Type.Object({
   priority: Type.Integer({ minimum: 1, maximum: 3, description: '1 (highest) to 3' })
 }, { additionalProperties: false })
+
+/** The longest GET /jobs/{id}?wait_ms= may wait. */
+export const MAX_WAIT_MS = 60_000
+
+export const WaitQuerySchema = Type.Object({
+  wait_ms: Type.Optional(Type.Integer({
+    minimum: 0,
+    maximum: MAX_WAIT_MS,
+    description: 'Wait up to this many ms (0 to 60000) for the job to be completed, failed or cancelled; 0 or absent: answer at once'
+  }))
+})

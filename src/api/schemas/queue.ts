@@ -21,12 +21,14 @@ export const QueueSchema = Type.Object({
   oldest_queued_age_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'How long the longest-waiting queued job has waited since its first enqueue; null when none is queued' }),
   paused: Type.Boolean({ description: 'No job is dispatched while paused (POST .../pause, .../resume)' }),
   uptime_seconds: Type.Integer({ minimum: 0, description: 'Uptime of the API process that answered' }),
-  jobs: Type.Optional(Type.Array(ref(JobSchema), { description: 'One page of the listed state, in dispatch order' })),
+  jobs: Type.Optional(Type.Array(ref(JobSchema), { description: 'One page of the listed state, in the order that list keeps' })),
   next_cursor: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null at the end' }))
 }, { $id: 'Queue', additionalProperties: false, examples: [queueExample] })
 
 export const QueueQuerySchema = Type.Object({
-  list: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('processing')], { description: 'Add one page of these jobs' })),
+  list: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('processing'), Type.Literal('failed')], {
+    description: 'Add one page of these jobs: queued in dispatch order, processing by lease deadline, failed (the dead-letter set) oldest failure first'
+  })),
   cursor: Type.Optional(Type.String({ maxLength: 1024, description: 'next_cursor of the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Page size, at most 1000' }))
 }, { additionalProperties: false })
