@@ -723,7 +723,7 @@ describe('jobq client commands (built binary against a real API)', () => {
         assert.match(res.stderr, /^jobq: .*; run jobq .* --help\n$/)
         assert.equal(res.stdout, '')
       })
-      assert.deepEqual((await apiJson(api, '/queues')).queues.map((q: { name: string }) => q.name).filter((name: string) => /bad|emails/.test(name)), [])
+      assert.deepEqual((await apiJson(api, '/queues')).queues.map((q: { name: string }) => q.name).filter((name: string) => /^(bad|emails)/.test(name)), [])
     })
   })
 

@@ -26,7 +26,9 @@ describe('openapi/openapi.json', () => {
         if (op.security !== undefined) assert.deepEqual(op.security, [], `${method} ${path}: only public routes override security`)
       }
     }
-    assert.deepEqual(optional.sort(), ['POST /handlers/{name}/rotate-secret', 'POST /queues/{queue}/handlers/{name}/rotate-secret'])
+    // `curl -X POST` with no body: a default grace, a heartbeat with the handler's lease, a complete without a result.
+    assert.deepEqual(optional.sort(), ['POST /handlers/{name}/rotate-secret', 'POST /jobs/{id}/complete', 'POST /jobs/{id}/heartbeat',
+      'POST /queues/{queue}/handlers/{name}/rotate-secret', 'POST /queues/{queue}/jobs/{id}/complete', 'POST /queues/{queue}/jobs/{id}/heartbeat'])
   })
 
   it('should describe every route with a response schema for each status and resolvable refs', () => {

@@ -650,6 +650,9 @@ async function contentOf (redis: TestRedis, queue: string): Promise<Record<strin
       for (const member of await redis.client.smembersBuffer(key)) parts[`member ${hex(member)}`] = ''
     } else if (type === 'list') {
       parts.items = (await redis.client.lrangeBuffer(key, 0, -1)).map(hex).join(',')
+    } else if (type === 'stream') {
+      // The event stream: each entry by its id, with its fields.
+      for (const [id, fields] of await redis.client.xrange(key, '-', '+')) parts[`entry ${id}`] = fields.join(' ')
     } else {
       parts.value = hex(await redis.client.getBuffer(key) ?? Buffer.alloc(0))
     }

@@ -38,12 +38,16 @@ type Task = 'ta' | 'tb' | 'nope'
  * a job now in a given state, named by its job_id or its entity_id.
  */
 type Ref = { by: 'entity' | 'job' | 'unknown' | Status, index: number, viaEntity: boolean }
+/** rate_per_second and burst (null: the rate rounded up); whole-ms intervals, so the model's integer clock meets them exactly. */
+type Rate = { perSecond: 0.5 | 1 | 2, burst: 1 | 2 | null } | null
+/** A handler's limits as PUT sets them (left out: none). */
+type Limits = { maxConcurrency: 1 | 2 | null, rate: Rate }
 /** How long after the model's now a job asks to run (0: now), and how it asks. */
 type Delay = { via: 'delay_ms' | 'run_at', ms: 0 | 500 | 2500 | 7500 }
 type Command =
   | { kind: 'enqueue', task: Task, entity: number, priority: 0 | 1 | 2 | 3, delay: Delay }
   | { kind: 'batch', items: Array<{ task: Task, entity: number, priority: 0 | 1 | 2 | 3, runAfterMs: 0 | 500 | 2500 | 7500 }> }
-  | { kind: 'handler', task: 'ta' | 'tb', maxAttempts: number | null, maxConcurrency: 1 | 2 | null }
+  | { kind: 'handler', task: 'ta' | 'tb', maxAttempts: number | null, limits: Limits }
   | { kind: 'pause', target: 'queue' | Task, pause: boolean }
   | { kind: 'patch', ref: Ref, priority: 1 | 2 | 3 }
   | { kind: 'cancel', ref: Ref }
@@ -111,8 +115,11 @@ class Model {
   readonly leases: Lease[] = []
   /** Registered handlers: task -> max_attempts. */
   readonly handlers = new Map(Object.entries(HANDLERS))
-  /** Registered handlers' flow settings; a deleted handler's go with it. */
-  readonly flow = new Map(Object.keys(HANDLERS).map((task) => [task, { maxConcurrency: null as number | null, paused: false }]))
+  /**
+   * Registered handlers' flow settings and their rate limiter's state (GCRA: `tat`, when the next
+   * start is due at the average rate, kept when the limits change); a deleted handler's go with it.
+   */
+  readonly flow = new Map<string, Limits & { paused: boolean, tat: number | null }>()
   queuePaused = false
   seq = 0
   processed = 0
@@ -209,23 +216,46 @@ class Model {
 
   /**
    * The jobs a claim of `count` takes, in order: the queued ones by priority then first enqueue,
-   * skipping a handler that is paused or has max_concurrency jobs in flight (unless `unlimited`, to
-   * see what the limits held back); none while the queue is paused.
+   * skipping a handler that is paused, has max_concurrency jobs in flight, or may start no more now
+   * at its rate, `burst` at once from rest (limits ignored when `unlimited`, to see what they held
+   * back); none while the queue is paused.
    */
   claimable (count: number, unlimited = false): ModelJob[] {
     if (this.queuePaused) return []
     const inFlight = new Map<string, number>()
     for (const job of this.processing()) inFlight.set(job.task, (inFlight.get(job.task) ?? 0) + 1)
+    const startedNow = new Map<string, number>()
     const taken: ModelJob[] = []
     for (const job of this.queued()) {
       if (taken.length >= count) break
       const flow = this.flow.get(job.task)
       const running = inFlight.get(job.task) ?? 0
-      if (flow?.paused || (!unlimited && flow?.maxConcurrency != null && running >= flow.maxConcurrency)) continue
+      const started = startedNow.get(job.task) ?? 0
+      if (flow?.paused) continue
+      if (!unlimited && flow?.maxConcurrency != null && running >= flow.maxConcurrency) continue
+      if (!unlimited && flow?.rate && started >= this.tokens(job.task)) continue
       inFlight.set(job.task, running + 1)
+      startedNow.set(job.task, started + 1)
       taken.push(job)
     }
     return taken
+  }
+
+  /** Starts the handler's rate allows now: `burst` after a quiet spell, one per interval on average. */
+  tokens (task: string): number {
+    const flow = this.flow.get(task)
+    if (!flow?.rate) return Infinity
+    const interval = 1000 / flow.rate.perSecond
+    const tat = Math.max(flow.tat ?? this.now, this.now)
+    return Math.floor((this.now + burstOf(flow.rate) * interval - tat) / interval)
+  }
+
+  /** Counts a claim's starts in each rate-limited handler's limiter. */
+  started (jobs: ModelJob[]): void {
+    for (const job of jobs) {
+      const flow = this.flow.get(job.task)
+      if (flow?.rate) flow.tat = Math.max(flow.tat ?? this.now, this.now) + 1000 / flow.rate.perSecond
+    }
   }
 
   view (job: ModelJob): Observed {
@@ -385,15 +415,15 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
         assert.equal(res.statusCode, 204, `${what}: ${res.body}`)
         return '204 deleted'
       }
-      // A setting left out takes its default (no limit); a handler's pause stays.
-      const payload = { url: 'http://127.0.0.1:9/hook', max_attempts: cmd.maxAttempts, ...(cmd.maxConcurrency ? { max_concurrency: cmd.maxConcurrency } : {}) }
-      const res = await app.inject({ method: 'PUT', url, payload })
+      // A setting left out takes its default (no limit); a handler's pause and rate limiter's state stay.
+      const res = await app.inject({ method: 'PUT', url, payload: { url: 'http://127.0.0.1:9/hook', max_attempts: cmd.maxAttempts, ...limitSettings(cmd.limits) } })
       const status = model.handlers.has(cmd.task) ? 200 : 201
       model.handlers.set(cmd.task, cmd.maxAttempts)
-      model.flow.set(cmd.task, { maxConcurrency: cmd.maxConcurrency, paused: model.flow.get(cmd.task)?.paused ?? false })
+      const before = model.flow.get(cmd.task)
+      model.flow.set(cmd.task, { ...cmd.limits, paused: before?.paused ?? false, tat: before?.tat ?? null })
       assert.equal(res.statusCode, status, `${what}: ${res.body}`)
-      assert.deepEqual([res.json().max_attempts, res.json().max_concurrency, res.json().paused], [cmd.maxAttempts, cmd.maxConcurrency, model.flow.get(cmd.task)?.paused], what)
-      return `${status} put${cmd.maxConcurrency ? ' limited' : ''}`
+      assert.deepEqual(handlerCounts(res.json()), modelCounts(model, cmd.task), what)
+      return `${status} put${cmd.limits.maxConcurrency || cmd.limits.rate ? ' limited' : ''}`
     }
     case 'pause': {
       const verb = cmd.pause ? 'pause' : 'resume'
@@ -490,6 +520,7 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       const lapsedOrDue = model.queued().length
       const expected = model.claimable(cmd.count)
       assert.deepEqual(claimed.jobs.map((j) => j.job_id), expected.map((j) => j.id), `${what}: claim order`)
+      model.started(expected)
       for (const [i, job] of expected.entries()) {
         const record = claimed.jobs[i]
         job.status = 'processing'
@@ -504,7 +535,7 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       }
       let held = ''
       if (expected.length < Math.min(cmd.count, lapsedOrDue)) held = model.queuePaused ? ' (queue paused)' : ' (held back by a paused handler)'
-      if (model.claimable(cmd.count, true).length > expected.length) held = ' (held back by max_concurrency)'
+      if (model.claimable(cmd.count, true).length > expected.length) held = ' (held back by a limit)'
       return `claimed ${expected.length}${lapsedOrDue > before ? ' after recovering' : ''}${held}`
     }
     case 'complete':
@@ -645,10 +676,21 @@ async function checkOverview (app: FastifyInstance, model: Model, what: string):
   assert.deepEqual(await app.jobQueue.checkInvariants(), [], `${what}: invariants of the Redis keys`)
 }
 
+const burstOf = (rate: NonNullable<Rate>) => rate.burst ?? Math.ceil(rate.perSecond)
+
+/** A handler's limits as PUT /handlers/{name} takes them. */
+function limitSettings (limits: Limits): Record<string, number> {
+  const settings: Record<string, number> = {}
+  if (limits.maxConcurrency) settings.max_concurrency = limits.maxConcurrency
+  if (limits.rate) settings.rate_per_second = limits.rate.perSecond
+  if (limits.rate?.burst) settings.burst = limits.rate.burst
+  return settings
+}
+
 /** What the test compares of a handler as GET /handlers shows it. */
 function handlerCounts (h: Record<string, unknown>) {
-  const { name, max_attempts: maxAttempts, max_concurrency: maxConcurrency, paused, queued, scheduled, in_flight: inFlight } = h
-  return { name, maxAttempts, maxConcurrency, paused, queued, scheduled, inFlight }
+  const { name, max_attempts: maxAttempts, max_concurrency: maxConcurrency, rate_per_second: rate, burst, paused, queued, scheduled, in_flight: inFlight } = h
+  return { name, maxAttempts, maxConcurrency, rate, burst, paused, queued, scheduled, inFlight }
 }
 
 function modelCounts (model: Model, task: string): ReturnType<typeof handlerCounts> {
@@ -657,6 +699,8 @@ function modelCounts (model: Model, task: string): ReturnType<typeof handlerCoun
     name: task,
     maxAttempts: model.handlers.get(task),
     maxConcurrency: flow?.maxConcurrency ?? null,
+    rate: flow?.rate?.perSecond ?? null,
+    burst: flow?.rate ? burstOf(flow.rate) : null,
     paused: flow?.paused ?? false,
     queued: model.count('queued', task),
     scheduled: model.count('scheduled', task),
@@ -689,8 +733,8 @@ const refArb: fc.Arbitrary<Ref> = fc.record({
   viaEntity: fc.boolean()
 })
 
-/** Each run starts with these limits, so that max_concurrency holds a claim back often enough. */
-const limitsArb = fc.record({ ta: fc.constantFrom(null, 1, 1, 2), tb: fc.constantFrom(null, null, 1, 2) })
+const rateArb: fc.Arbitrary<Rate> = fc.constantFrom<Rate>(null, null, { perSecond: 1, burst: null }, { perSecond: 2, burst: 1 }, { perSecond: 0.5, burst: 2 })
+const limitsArb: fc.Arbitrary<Limits> = fc.record({ maxConcurrency: fc.constantFrom(null, 1, 1, 2 as const), rate: rateArb })
 
 const taskArb = fc.constantFrom<Task>('ta', 'tb', 'ta', 'tb', 'ta', 'tb', 'nope')
 const delayArb = fc.constantFrom(0, 0, 0, 500, 2500, 7500 as const)
@@ -728,7 +772,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant('handler' as const),
       task: fc.constantFrom('ta', 'tb' as const),
       maxAttempts: fc.constantFrom(null, 1, 2, 3),
-      maxConcurrency: fc.constantFrom(null, 1, 1, 2 as const)
+      limits: limitsArb
     })
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), target: fc.constantFrom<'queue' | Task>('queue', 'ta', 'tb', 'ta', 'tb', 'nope'), pause: fc.boolean() }) },
@@ -760,7 +804,9 @@ describe('queue model (fast-check)', () => {
   it(`should behave like the model over random command sequences (seed ${SEED}, ${NUM_RUNS} runs)`, async (t) => {
     t.diagnostic(`fast-check seed ${SEED}, ${NUM_RUNS} runs (JOBQ_FC_SEED / JOBQ_FC_RUNS to change)`)
     const seen = new Map<string, number>()
-    await fc.assert(fc.asyncProperty(limitsArb, fc.array(commandArb, { minLength: 10, maxLength: 80, size: 'max' }), async (limits, commands) => {
+    // Each run starts with limits of its own, so that they hold claims back often enough.
+    const startArb = fc.record({ ta: limitsArb, tb: limitsArb })
+    await fc.assert(fc.asyncProperty(startArb, fc.array(commandArb, { minLength: 10, maxLength: 80, size: 'max' }), async (limits, commands) => {
       const cleanups: Array<() => unknown> = []
       try {
         const app = await buildTestApp({ after: (fn) => cleanups.push(fn) }, redis().url)
@@ -768,9 +814,9 @@ describe('queue model (fast-check)', () => {
         // (on the real clock) then never finds a lease lapsed or a retry due, so the model decides when.
         const model = new Model(Date.now() + DAY)
         for (const [task, maxAttempts] of Object.entries(HANDLERS)) {
-          const maxConcurrency = limits[task as 'ta' | 'tb']
-          await registerHandler(app, task, 'http://127.0.0.1:9/hook', { max_attempts: maxAttempts, ...(maxConcurrency ? { max_concurrency: maxConcurrency } : {}) })
-          model.flow.set(task, { maxConcurrency, paused: false })
+          const start = limits[task as 'ta' | 'tb']
+          await registerHandler(app, task, 'http://127.0.0.1:9/hook', { max_attempts: maxAttempts, ...limitSettings(start) })
+          model.flow.set(task, { ...start, paused: false, tat: null })
         }
         const worker = new JobQueue({ redis: app.jobQueue.redis, queue: app.jobQueue.queueName, clock: () => model.now })
         for (const [n, cmd] of commands.entries()) {

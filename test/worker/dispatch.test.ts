@@ -253,7 +253,9 @@ describe('worker dispatch', () => {
     assert.deepEqual(deliveries.map((d) => d.attempt), [1, 2])
     // The 300 ms run from before the worker connects, so the request arrives a little into them;
     // with backoff_ms 0 the retry follows at once, hence somewhat under 300 ms between arrivals.
-    assert.ok(gaps(deliveries)[0] >= 200, `second attempt ${gaps(deliveries)[0]} ms after the first`)
+    // (The first request may arrive well into its 300 ms on a loaded machine: a new connection, the
+    // callback key read once.) A timeout not enforced at all would show as a gap near 0.
+    assert.ok(gaps(deliveries)[0] >= 150, `second attempt ${gaps(deliveries)[0]} ms after the first`)
   })
 
   it('should complete without a result when a 2xx body is over JOBQ_RESULT_LIMIT', async (t) => {
