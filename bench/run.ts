@@ -17,6 +17,7 @@ import { scaling } from './figures/scaling.js'
 import { memoryPerJob } from './figures/memory.js'
 import { heldBacklog } from './figures/held-backlog.js'
 import { eventFanOut } from './figures/events.js'
+import { scheduleTicks } from './figures/ticks.js'
 import { json, markdown, type Meta } from './report.js'
 
 /**
@@ -101,7 +102,8 @@ async function main (): Promise<number> {
     ['5', 'Scaling', scaling],
     ['6', 'Memory', memoryPerJob],
     ['7', 'A paused handler\'s backlog', heldBacklog],
-    ['8', 'Live events', eventFanOut]
+    ['8', 'Live events', eventFanOut],
+    ['9', 'Schedule ticks', scheduleTicks]
   ]
   const figures: Figure[] = []
   for (const [id, title, run] of steps) {

@@ -408,6 +408,36 @@ it('should describe the server exactly, as Prism proxies judge every route with 
   await accepted(json('DELETE', `/queues/${idle}/handlers/${task}`), 204)
   await declined(json('DELETE', `/queues/${idle}/handlers/${task}`), 404)
 
+  // -- schedules, of the default queue and of a named one
+  const schedule = { cron: '0 3 * * *', timezone: 'Europe/Berlin', job: { task, entity_id: 'held-sched', kwargs: { k: 1 } } }
+  for (const base of ['', `/queues/${idle}`]) {
+    if (base) await accepted(json('PUT', `${base}/handlers/${task}`, { url: hook.url }), 201)
+    await accepted(json('PUT', `${base}/schedules/nightly`, schedule), 201)
+    await accepted(json('PUT', `${base}/schedules/nightly`, { ...schedule, cron: '*/30 * * * * *', catch_up: 'none', paused: true }), 200)
+    await refused(json('PUT', `${base}/schedules/nightly`, { ...schedule, catch_up: 'all' }), 400)
+    await refused(json('PUT', `${base}/schedules/nightly`, { cron: '* * * * *' }), 400)
+    await refused(json('PUT', '/schedules/-starts-with-a-dash', schedule), 400)
+    await declined(json('PUT', `${base}/schedules/nightly`, { ...schedule, cron: '61 * * * *' }), 400)
+    await declined(json('PUT', `${base}/schedules/nightly`, { ...schedule, timezone: 'Mars/Olympus_Mons' }), 400)
+    await declined(json('PUT', `${base}/schedules/nightly`, { ...schedule, job: { task: 'no.such.handler', entity_id: 'x' } }), 422)
+    await accepted(json('GET', `${base}/schedules`), 200)
+    await accepted(json('GET', `${base}/schedules/nightly`), 200)
+    await declined(json('GET', `${base}/schedules/no.such.schedule`), 404)
+    await refused(json('GET', `${base}/schedules/not%20a%20name`), 400)
+    for (const action of ['resume', 'pause']) {
+      await accepted(json('POST', `${base}/schedules/nightly/${action}`), 200)
+      await declined(json('POST', `${base}/schedules/no.such.schedule/${action}`), 404)
+      await refused(json('POST', `${base}/schedules/not%20a%20name/${action}`), 400)
+    }
+    await accepted(json('POST', `${base}/schedules/nightly/trigger`), 201)
+    await accepted(json('POST', `${base}/schedules/nightly/trigger`), 200) // its entity's job is active: exists
+    await declined(json('POST', `${base}/schedules/no.such.schedule/trigger`), 404)
+    await refused(json('POST', `${base}/schedules/not%20a%20name/trigger`), 400)
+    await accepted(json('DELETE', `${base}/schedules/nightly`), 204)
+    await declined(json('DELETE', `${base}/schedules/nightly`), 404)
+    await refused(json('DELETE', `${base}/schedules/not%20a%20name`), 400)
+  }
+  await refused(json('GET', '/queues/not%20a%20queue/schedules'), 400)
   // -- async handlers: a 202 leaves the job to its handler, which reports with the callback token alone
   await accepted(json('PUT', '/handlers/contract.async', { url: hook.url, async: true, async_lease_ms: 60_000 }), 201)
   await refused(json('PUT', '/handlers/contract.async', { url: hook.url, async: 'yes' }), 400)

@@ -23,7 +23,7 @@ const PYTHONPATH = join(ROOT, 'clients/python')
 /** The README's Python handler is the package's example, shown whole. */
 const PYTHON_EXAMPLE = join(ROOT, 'clients/python/examples/wsgi_handler.py')
 /** Each marked block, with the language its fence must name. */
-const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'curl-holding-back': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python', 'node-async-handler': 'js', 'python-async-handler': 'python' }
+const SNIPPETS: Record<string, string> = { 'curl-client': 'sh', 'curl-queues': 'sh', 'curl-holding-back': 'sh', 'curl-schedules': 'sh', 'python-client': 'python', 'node-handler': 'js', 'python-handler': 'python', 'node-async-handler': 'js', 'python-async-handler': 'python' }
 const ADMIN_KEY = 'admin-key-for-the-readme-snippets'
 
 function readme (): string {
@@ -316,6 +316,19 @@ it('should run the README\'s client and handler snippets against a real API, wor
     // The default queue's user-42, from the round trip above, is another job.
     assert.notEqual((await getJob(app, 'user-42')).job_id, job.job_id)
     assert.equal((await app.inject('/queues/emails/handlers/email.send')).json().url, hook.url)
+  })
+
+  await t.test('curl-schedules: a recurring schedule with curl', { skip: hasCommand('curl') ? false : 'curl is not installed' }, async () => {
+    // No worker serves "reports": the triggered job stays queued, and no tick fires.
+    const ran = await run('bash', ['-eu', '-c', snippet('curl-schedules')], snippetEnv({ JOBQ_URL: apiUrl, HANDLER_URL: hook.url }))
+    assert.equal(ran.code, 0, show(ran))
+    assert.doesNotMatch(ran.stdout, /"statusCode"/, `no request should have been refused:\n${show(ran)}`)
+    assert.match(ran.stdout, /"outcome":"created"/, show(ran))
+    assert.match(ran.stdout, /"paused":true/, show(ran))
+    const schedule = (await app.inject('/queues/reports/schedules/nightly-report')).json()
+    assert.deepEqual([schedule.cron, schedule.timezone, schedule.paused, schedule.job.kwargs], ['30 2 * * *', 'Europe/Berlin', false, { format: 'pdf' }])
+    const job = (await app.inject('/queues/reports/jobs/nightly-report')).json()
+    assert.deepEqual([job.status, job.schedule.name, job.job_id], ['queued', 'nightly-report', schedule.last_job_id])
   })
 
   await t.test('curl-holding-back: limits, a delayed job and pauses with curl', { skip: hasCommand('curl') ? false : 'curl is not installed' }, async () => {

@@ -50,6 +50,7 @@ app.post('/jobs', {
     result: null,
     progress: null,
     lease_expires_at: null,
+    schedule: null,
     outcome: 'created'
   })
 })

@@ -22,12 +22,14 @@ import handlerRoutes from './routes/handlers.js'
 import healthRoutes from './routes/health.js'
 import queuesRoutes from './routes/queues.js'
 import metricsRoutes from './routes/metrics.js'
+import scheduleRoutes from './routes/schedules.js'
 import { ErrorSchema } from './schemas/shared.js'
 import { HandlerHosts } from '../queue/handler-hosts.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema } from './schemas/job.js'
 import { QueueListSchema, QueueSchema, QueueSummarySchema } from './schemas/queue.js'
 import { CreatedHandlerSchema, HandlerBodySchema, HandlerSchema } from './schemas/handler.js'
 import { BatchResponseSchema, BatchResultSchema, NewJobBatchSchema } from './schemas/batch.js'
+import { ScheduleBodySchema, ScheduleSchema, TriggeredSchema } from './schemas/schedule.js'
 import { JobEventSchema } from './schemas/events.js'
 
 export interface BuildAppOptions {
@@ -60,7 +62,8 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   for (const schema of [ErrorSchema, JobSchema, EnqueuedJobSchema, NewJobSchema, QueueSchema,
-    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema, QueueSummarySchema, QueueListSchema, JobEventSchema]) {
+    HandlerBodySchema, HandlerSchema, CreatedHandlerSchema, NewJobBatchSchema, BatchResultSchema, BatchResponseSchema, QueueSummarySchema, QueueListSchema, JobEventSchema,
+    ScheduleBodySchema, ScheduleSchema, TriggeredSchema]) {
     app.addSchema(schema)
   }
   app.server.maxConnections = config.maxConnections
@@ -81,6 +84,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   await app.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
   await app.register(queueRoutes, { prefix: '/queue', maxPageSize: config.maxPageSize, queueOf, mustExist: false })
   await app.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
+  await app.register(scheduleRoutes, { prefix: '/schedules', limits: jobLimits(config), queueOf })
   await app.register(eventRoutes, { prefix: '/events', queueOf, mustExist: false, ...eventLimits(config) })
   await app.register(queuesRoutes, { prefix: '/queues', config, hosts })
   if (config.ui) await app.register(uiPlugin)

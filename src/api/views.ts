@@ -1,5 +1,6 @@
 import type { JobRecord } from '../queue/job.js'
 import type { CallbackHeaders, HandlerWithCounts } from '../queue/handler-store.js'
+import type { Schedule } from '../queue/schedule-store.js'
 import type { EnqueueOutcome } from '../queue/job-queue.js'
 import type { EnqueuedJobView, JobView } from './schemas/job.js'
 
@@ -32,7 +33,8 @@ export function toJobView (job: JobRecord, caller?: CallerJson): JobView {
     last_error: job.last_error,
     result: job.result === null ? null : JSON.parse(job.result),
     progress: job.progress === null ? null : { percent: job.progress.percent, message: job.progress.message, at: new Date(job.progress.at).toISOString() },
-    lease_expires_at: job.status === 'processing' ? iso(job.held_until) : null
+    lease_expires_at: job.status === 'processing' ? iso(job.held_until) : null,
+    schedule: job.schedule && { name: job.schedule.name, tick: new Date(job.schedule.tick).toISOString() }
   }
 }
 
@@ -81,5 +83,30 @@ export function toHandlerView (handler: HandlerWithCounts) {
     queued: handler.counts.queued,
     scheduled: handler.counts.scheduled,
     in_flight: handler.counts.in_flight
+  }
+}
+
+/** A schedule as the API shows it: the job's JSON parsed back, times in ISO 8601, the revision left out. */
+export function toScheduleView (schedule: Schedule) {
+  return {
+    name: schedule.name,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    job: {
+      task: schedule.job.task,
+      entity_id: schedule.job.entity_id,
+      args: JSON.parse(schedule.job.args),
+      kwargs: JSON.parse(schedule.job.kwargs),
+      priority: schedule.job.priority,
+      metadata: JSON.parse(schedule.job.metadata)
+    },
+    catch_up: schedule.catch_up,
+    paused: schedule.paused,
+    next_run_at: iso(schedule.next_run_at),
+    last_run_at: iso(schedule.last_run_at),
+    last_job_id: schedule.last_job_id,
+    last_outcome: schedule.last_outcome,
+    created_at: new Date(schedule.created_at).toISOString(),
+    updated_at: new Date(schedule.updated_at).toISOString()
   }
 }

@@ -17,7 +17,7 @@ export const EXIT_CODES: ReadonlyArray<[ExitCode, string]> = [
   [EXIT.ok, 'success'],
   [EXIT.failed, 'the API answered with an error not listed below (422, 429, 5xx, ...), or an unexpected failure'],
   [EXIT.usage, 'usage error: unknown command or option, missing or bad argument, bad JSON, bad setting; or the API refused the input (400, 413)'],
-  [EXIT.notFound, 'not found (404): no such job, entity, handler or queue'],
+  [EXIT.notFound, 'not found (404): no such job, entity, handler, schedule or queue'],
   [EXIT.conflict, 'conflict (409): the entity is being processed, or the job is not in a state that allows it'],
   [EXIT.unreachable, 'cannot reach the API: connection refused, unknown host, or no answer in time'],
   [EXIT.unauthorized, 'unauthorized or forbidden (401, 403): missing or wrong JOBQ_API_KEY, not an admin key, or a key that may not use the queue'],

@@ -4,6 +4,7 @@ import { createContext } from './context.js'
 import { enqueue } from './enqueue.js'
 import { CliError, EXIT, UsageError, type ExitCode } from './exit-codes.js'
 import { handlersAdd, handlersList, handlersPause, handlersResume, handlersRm } from './handlers.js'
+import { schedulesAdd, schedulesList, schedulesPause, schedulesResume, schedulesRm, schedulesTrigger } from './schedules.js'
 import { cancel, priority, retry, status } from './jobs.js'
 import { queue } from './queue.js'
 import { queues } from './queues.js'
@@ -12,9 +13,10 @@ import { allOptions, CONNECTION_OPTIONS, commandHelp, type CommandSpec } from '.
 import { printable } from './table.js'
 
 /** The client commands, in the order --help lists them. */
-export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, wait, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm, handlersPause, handlersResume]
+export const CLIENT_COMMANDS: CommandSpec[] = [enqueue, status, wait, priority, cancel, retry, queue, queues, handlersAdd, handlersList, handlersRm, handlersPause, handlersResume,
+  schedulesAdd, schedulesList, schedulesRm, schedulesPause, schedulesResume, schedulesTrigger]
 
-const GROUPS = ['handlers']
+const GROUPS = ['handlers', 'schedules']
 
 /** True for a word that starts a client command (`jobq handlers ...` included). */
 export function isClientCommand (word: string): boolean {

@@ -28,7 +28,8 @@ export function jobView (job: Job, extra: Array<[string, unknown]> = []): string
     ['finished_at', job.finished_at],
     ['next_attempt_at', job.next_attempt_at],
     ['last_error', job.last_error],
-    ['result', job.result]
+    ['result', job.result],
+    ['schedule', job.schedule && `${job.schedule.name} (tick ${job.schedule.tick})`]
   ])
 }
 

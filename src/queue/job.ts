@@ -39,6 +39,8 @@ export interface JobRecord {
   progress: { percent: number | null, message: string | null, at: number } | null
   /** When the lease of a job its async handler holds (after a 202) lapses; null otherwise. */
   held_until: number | null
+  /** The schedule whose tick enqueued the job, and that tick's time (ms); null for other jobs. */
+  schedule: { name: string, tick: number } | null
   position_in_queue: number | null
   position_in_priority: number | null
 }
@@ -78,6 +80,8 @@ export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: Jo
       next_attempt_at: orNull(f[16]),
       progress: f[17] ? JSON.parse(f[17] as string) : null,
       held_until: orNull(f[18]),
+      // Trailing fields: a record from before schedules has none (f[19] undefined).
+      schedule: f[19] ? { name: f[19] as string, tick: f[20] as number } : null,
       position_in_queue: orNull(reply[at + 3]),
       position_in_priority: orNull(reply[at + 4])
     }

@@ -39,6 +39,10 @@ export interface QueueKeys {
   events: string
   /** STRING: the random key callback tokens are signed with (src/queue/callback-token.ts). */
   callbackKey: string
+  /** HASH of the queue's recurring schedules: name -> JSON (src/queue/schedule-store.ts). */
+  schedules: string
+  /** ZSET of the schedules that are not paused, scored by their next tick (ms): what workers wait for. */
+  ticks: string
   /** Prefix of the per-caller counters of @fastify/rate-limit. */
   rateLimitPrefix: string
 }
@@ -66,6 +70,8 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     flow: tag + 'flow',
     events: tag + 'events',
     callbackKey: tag + 'callback-key',
+    schedules: tag + 'schedules',
+    ticks: tag + 'ticks',
     rateLimitPrefix: tag + 'ratelimit:'
   }
 }
@@ -78,6 +84,12 @@ export function readyKey (keys: QueueKeys, task: string): string {
 /** The keys every script that moves jobs in or out of the queue reads flow control from, in order. */
 export function flowKeys (keys: QueueKeys): string[] {
   return [keys.ready, keys.heads, keys.throttled, keys.flow]
+}
+
+/** The keys the script that enqueues a schedule's tick shares with enqueueJobs, in that script's order. */
+export function enqueueKeys (keys: QueueKeys): string[] {
+  return [keys.queued, keys.jobs, keys.entities, keys.seq, keys.wake, keys.handlers, keys.format, keys.scheduled,
+    ...flowKeys(keys), keys.events]
 }
 
 /** Queue names: 1-64 of A-Z a-z 0-9 _ . - (so a name never holds the `}` that would end its hash tag). */

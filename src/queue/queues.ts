@@ -1,15 +1,17 @@
 import type { RedisClient } from './redis.js'
 import type { Config } from '../config/config.js'
 import { HandlerStore } from './handler-store.js'
+import { ScheduleStore } from './schedule-store.js'
 import { JobQueue, type JobQueueOptions } from './job-queue.js'
 import { globalKeys, type GlobalKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
 
-/** One queue as a process uses it: its jobs and its handlers. */
+/** One queue as a process uses it: its jobs, its handlers and its schedules. */
 export interface QueueHandle {
   name: string
   jobs: JobQueue
   handlers: HandlerStore
+  schedules: ScheduleStore
 }
 
 export interface QueuesOptions extends Omit<JobQueueOptions, 'queue'> {
@@ -58,7 +60,12 @@ export class Queues {
     let handle = this.handles.get(name)
     if (handle) return handle
     const jobs = new JobQueue({ ...this.options, queue: name })
-    handle = { name, jobs, handlers: new HandlerStore(this.options.redis, jobs.keys) }
+    handle = {
+      name,
+      jobs,
+      handlers: new HandlerStore(this.options.redis, jobs.keys),
+      schedules: new ScheduleStore(this.options.redis, jobs.keys, name, this.options.clock)
+    }
     // Any caller can name any queue: the cache is bounded, oldest first out.
     if (this.handles.size >= this.maxCached) this.handles.delete(this.handles.keys().next().value as string)
     this.handles.set(name, handle)

@@ -62,5 +62,9 @@ declare module 'ioredis' {
     pauseHandler(...args: Arg[]): Result<unknown, Context>
     deleteHandler(...args: Arg[]): Result<unknown, Context>
     reportAttempt(...args: Arg[]): Result<unknown, Context>
+    putSchedule(...args: Arg[]): Result<unknown, Context>
+    pauseSchedule(...args: Arg[]): Result<unknown, Context>
+    deleteSchedule(...args: Arg[]): Result<unknown, Context>
+    fireSchedule(...args: Arg[]): Result<unknown, Context>
   }
 }

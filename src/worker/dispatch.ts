@@ -91,6 +91,8 @@ export function callbackHeaders (job: JobRecord, secrets: string[], body: string
     'jobq-attempt': String(job.attempts),
     'jobq-priority': String(job.priority),
     ...(origin ? { 'jobq-queue': origin.queue } : {}),
+    // A schedule's tick: which schedule, and which tick (an idempotency key for the handler).
+    ...(job.schedule ? { 'jobq-schedule': job.schedule.name, 'jobq-tick': new Date(job.schedule.tick).toISOString() } : {}),
     // The attempt's own credential for POST /jobs/{id}/heartbeat, progress, complete and fail; also
     // in the signed body, so a handler that checks the signature knows it is genuine.
     ...(token ? { 'jobq-callback-token': token } : {})

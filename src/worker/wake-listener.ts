@@ -9,8 +9,11 @@ export interface WakeListenerOptions {
   queues: string[] | '*'
   prefix?: string
   logger: Logger
-  /** A queue has news: a first job, jobs put back, a sooner due time, or (for '*') a new queue. */
-  onWake: (queue: string) => void
+  /**
+   * A queue has news: a first job, jobs put back, a sooner due time, or (for '*') a new queue; the
+   * message is 'schedules' when its schedules changed.
+   */
+  onWake: (queue: string, message: string) => void
   /** The subscription is (again) in place: news sent while it was not may have been missed. */
   onSubscribed: () => void
 }
@@ -27,8 +30,8 @@ export class WakeListener {
   constructor (private readonly options: WakeListenerOptions) {
     this.prefix = options.prefix ?? 'jobq'
     const { redis } = options
-    redis.on('message', (channel: string) => this.heard(channel))
-    redis.on('pmessage', (_pattern: string, channel: string) => this.heard(channel))
+    redis.on('message', (channel: string, message: string) => this.heard(channel, message))
+    redis.on('pmessage', (_pattern: string, channel: string, message: string) => this.heard(channel, message))
     // On every (re)connection: ioredis resubscribes by itself too; subscribing twice is harmless,
     // and doing it here tells us when the subscription is in place.
     redis.on('ready', () => { this.subscribe() })
@@ -56,8 +59,8 @@ export class WakeListener {
       this.options.logger.debug({ err }, 'could not subscribe to wake messages; trying again on reconnection'))
   }
 
-  private heard (channel: string): void {
+  private heard (channel: string, message: string): void {
     const queue = queueOfWakeChannel(channel, this.prefix)
-    if (queue !== null) this.options.onWake(queue)
+    if (queue !== null) this.options.onWake(queue, message)
   }
 }

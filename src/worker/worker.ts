@@ -16,6 +16,7 @@ import { handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js
 import { ServedQueue } from './served-queue.js'
 import { shareSlots } from './fair-share.js'
 import { WakeListener } from './wake-listener.js'
+import { SCHEDULES_CHANGED, ScheduleTicker } from './schedule-ticker.js'
 import { isRetryable } from '../queue/redis-errors.js'
 
 export interface WorkerOptions {
@@ -78,6 +79,8 @@ export class Worker {
   private readonly agent: Agent
   private readonly attempts: Omit<AttemptContext, 'handlers' | 'tokens'>
   private readonly wakes: WakeListener
+  /** Fires the recurring schedules of the served queues. */
+  private readonly ticker: ScheduleTicker
   private stopping = false
   /** Set when the shutdown grace period is over: a job that starts after it is put back at once. */
   private graceOver = false
@@ -108,9 +111,10 @@ export class Worker {
       redis: options.subscriber,
       queues: options.serve,
       logger: options.logger,
-      onWake: (name) => this.heard(name),
+      onWake: (name, message) => this.heard(name, message),
       onSubscribed: () => this.lookEverywhere()
     })
+    this.ticker = new ScheduleTicker({ logger: options.logger })
   }
 
   /** Serves a queue (its data format already checked); serving it twice changes nothing. */
@@ -135,6 +139,7 @@ export class Worker {
       }
     }))
     this.served.set(name, queue)
+    this.ticker.watch(handle)
     this.wake()
   }
 
@@ -152,6 +157,7 @@ export class Worker {
    */
   async close (graceMs: number): Promise<void> {
     this.stopping = true
+    this.ticker.close()
     this.wake()
     this.wakes.close()
     await this.loop
@@ -236,10 +242,12 @@ export class Worker {
     this.wakeUp?.()
   }
 
-  /** A wake message: the queue may have work, or (serving '*') a queue came into being. */
-  private heard (name: string): void {
+  /** A wake message: the queue may have work, its schedules changed, or (serving '*') a queue came into being. */
+  private heard (name: string, message = ''): void {
     const queue = this.served.get(name)
-    if (queue) {
+    if (queue && message === SCHEDULES_CHANGED) {
+      this.ticker.changed(name)
+    } else if (queue) {
       queue.heard()
       this.wake()
     } else if (this.options.serve === '*') {
@@ -251,6 +259,7 @@ export class Worker {
   private lookEverywhere (): void {
     this.lastLook = Date.now()
     for (const q of this.served.values()) q.heard()
+    this.ticker.lookAll()
     if (this.options.serve === '*') {
       this.options.queues.names().then((names) => this.discover(names),
         (err: Error) => this.options.logger.debug({ err }, 'could not list the queues; trying again later'))

@@ -56,6 +56,7 @@ describe('POST /jobs', () => {
       result: null,
       progress: null,
       lease_expires_at: null,
+      schedule: null,
       outcome: 'created'
     })
     const queuedAt = Date.parse(job.queued_at)

@@ -10,6 +10,7 @@ import { luaDir, readScripts } from '../../src/queue/scripts.js'
 import { createRedis } from '../../src/queue/redis.js'
 import { queueKeys } from '../../src/queue/keys.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
+import { ScheduleStore } from '../../src/queue/schedule-store.js'
 import { HandlerStore } from '../../src/queue/handler-store.js'
 
 const scriptFiles = readdirSync(luaDir).filter((f) => f.endsWith('.lua'))
@@ -192,5 +193,12 @@ async function exerciseEveryScript (redis: Redis, queueName: string): Promise<vo
   await queue.enqueueMany([{ ...job('e', 2), due_at: Date.now() + 60_000 }])
   await queue.housekeeping()
   await queue.checkInvariants()
+  const schedules = new ScheduleStore(redis, queue.keys, queueName, () => Date.now() - 5000)
+  await schedules.put('s', { cron: '* * * * * *', timezone: 'UTC', catch_up: 'last', paused: false, job: job('f', 1) })
+  await new ScheduleStore(redis, queue.keys, queueName).fireDue()
+  await schedules.trigger('s')
+  await schedules.setPaused('s', true)
+  await schedules.setPaused('s', false)
+  await schedules.delete('s')
   await handlers.delete('task')
 }

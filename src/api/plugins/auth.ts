@@ -36,7 +36,7 @@ const digest = (key: string): Buffer => createHash('sha256').update(key).digest(
 const everyQueue = () => true
 
 /** Top-level routes of the default queue (JOBQ_QUEUE); /queues/{queue}/... name their queue. */
-const DEFAULT_QUEUE_ROUTE = /^\/(jobs|queue|handlers|events)(\/|$)/
+const DEFAULT_QUEUE_ROUTE = /^\/(jobs|queue|handlers|events|schedules)(\/|$)/
 const NAMED_QUEUE_ROUTE = /^\/queues\/:queue(\/|$)/
 
 /** The queue a route is about, as the caller named it (not yet validated); undefined for /healthz, /queues, ... */
@@ -144,7 +144,8 @@ async function authPlugin (app: FastifyInstance, { config }: { config: Config })
       return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `queue: this key may not use queue ${queue}` })
     }
     if (access === 'admin' && !grant.admin) {
-      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'authorization: managing handlers needs an admin key' })
+      const what = url?.includes('/schedules') ? 'changing schedules' : 'managing handlers'
+      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `authorization: ${what} needs an admin key` })
     }
   })
 }

@@ -51,8 +51,9 @@ async function swaggerPlugin (app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'jobs', description: 'Enqueue jobs, read and change them' },
         { name: 'queue', description: 'The whole queue at a glance' },
-        { name: 'queues', description: 'Named queues: each job, handler and queue route also exists under /queues/{queue}' },
+        { name: 'queues', description: 'Named queues: each job, handler, schedule and queue route also exists under /queues/{queue}' },
         { name: 'handlers', description: 'Webhook targets that a job\'s task names' },
+        { name: 'schedules', description: 'Recurring schedules: a cron expression whose every tick enqueues a job once' },
         { name: 'events', description: 'Every job state change as it happens (Server-Sent Events)' },
         { name: 'health', description: 'Liveness and readiness' }
       ]

@@ -11,6 +11,7 @@ import attemptReportRoutes from './attempt-reports.js'
 import batchRoutes from './batch.js'
 import queueRoutes from './queue.js'
 import handlerRoutes from './handlers.js'
+import scheduleRoutes from './schedules.js'
 import eventRoutes from './events.js'
 import { eventLimits } from './event-limits.js'
 
@@ -20,7 +21,7 @@ interface QueuesRouteOptions {
 }
 
 /**
- * GET /queues, and every job, handler and queue route once more under /queues/{queue}, for the
+ * GET /queues, and every job, handler, schedule and queue route once more under /queues/{queue}, for the
  * named queue. The routes are the same plugins as the top-level ones (which serve the default
  * queue); here each also takes the `queue` path parameter and gets an operationId of its own.
  */
@@ -53,6 +54,7 @@ const queuesRoutes: FastifyPluginAsyncTypebox<QueuesRouteOptions> = async (app, 
     await scoped.register(attemptReportRoutes, { prefix: '/jobs', queueOf, resultLimit: config.resultLimit })
     await scoped.register(queueRoutes, { maxPageSize: config.maxPageSize, queueOf, mustExist: true })
     await scoped.register(handlerRoutes, { prefix: '/handlers', hosts, queueOf })
+    await scoped.register(scheduleRoutes, { prefix: '/schedules', limits, queueOf })
     await scoped.register(eventRoutes, { prefix: '/events', queueOf, mustExist: true, ...eventLimits(config) })
   }, { prefix: '/:queue' })
 }

@@ -21,7 +21,8 @@ export const jobExample = {
   last_error: null,
   result: null,
   progress: null,
-  lease_expires_at: null
+  lease_expires_at: null,
+  schedule: null
 }
 
 export const newJobExample = {

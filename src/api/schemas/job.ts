@@ -41,7 +41,11 @@ const jobProperties = {
   }, { additionalProperties: false }), Type.Null()], { description: 'The last progress its handler reported (POST .../progress) for this attempt' }),
   lease_expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
     description: 'For a job its async handler holds (after a 202): when its lease lapses unless the handler reports again'
-  })
+  }),
+  schedule: Type.Union([Type.Object({
+    name: Type.String({ description: 'The schedule (callback header jobq-schedule)' }),
+    tick: Type.String({ format: 'date-time', description: 'The tick the job is for (callback header jobq-tick)' })
+  }, { additionalProperties: false }), Type.Null()], { description: 'The recurring schedule whose tick enqueued the job; null for other jobs' })
 }
 
 export const JobSchema = Type.Object(jobProperties, { $id: 'Job', additionalProperties: false, examples: [jobExample] })
