@@ -1,7 +1,7 @@
 --[[
   One page of the jobs in a state set, in that set's order (dispatch order for `queued`, lease
-  deadline for `processing`, then the job's key), after a cursor. Read only.
-  KEYS[1] set     ZSET  jobq:{q}:queued or jobq:{q}:processing   members are keys (includes/job.lua)
+  deadline for `processing`, failure time for `failed`, then the job's key), after a cursor. Read only.
+  KEYS[1] set     ZSET  jobq:{q}:queued, :processing or :failed   members are keys (includes/job.lua)
   KEYS[2] jobs    HASH  jobq:{q}:jobs
   KEYS[3] queued  ZSET  jobq:{q}:queued   (for positions)
   ARGV[1] cursor score or '' for the first page  ARGV[2] cursor member  ARGV[3] page size

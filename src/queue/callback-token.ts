@@ -30,11 +30,23 @@ export class CallbackTokens {
     return given.length === expected.length && timingSafeEqual(given, expected) ? match[1] : null
   }
 
-  /** The queue's key: made once by whichever process asks first (SET NX), then read by all. */
+  /** Reads (or makes) the key ahead of the first callback: processes call this at start. */
+  async prepare (): Promise<void> {
+    await this.secret()
+  }
+
+  /**
+   * The queue's key: made once by whichever process asks first (SET NX), then read by all. Read
+   * first, written only when missing: Redis refuses every SET while it is out of memory, even one
+   * that would change nothing, and a worker must still be able to run the jobs it claims then.
+   */
   private async secret (): Promise<Buffer> {
     this.key ??= (async () => {
-      await this.redis.set(this.keyName, randomBytes(32).toString('base64'), 'NX')
-      const stored = await this.redis.get(this.keyName)
+      let stored = await this.redis.get(this.keyName)
+      if (!stored) {
+        await this.redis.set(this.keyName, randomBytes(32).toString('base64'), 'NX')
+        stored = await this.redis.get(this.keyName)
+      }
       if (!stored) throw new Error(`${this.keyName} is missing`)
       return Buffer.from(stored, 'base64')
     })()

@@ -325,6 +325,9 @@ export class JobQueue {
     const [ours, stored] = await this.call(() => this.redis.checkFormat(k.format, k.jobs, k.seq, k.queued, k.processing, k.scheduled,
       ...flowKeys(k))) as [string, string | null]
     if (stored !== ours) throw queueFormatError(this.queueName, stored, ours)
+    // The callback token key is made now, while Redis can take a write, rather than at the first
+    // callback, which may come while it is out of memory. Should this fail, the first use makes it.
+    await this.tokens.prepare().catch(() => {})
   }
 
   /** Every broken invariant of the queue's keys, as sentences; empty when sound. O(N): tests and audits. */

@@ -150,6 +150,28 @@ describe('the dashboard in Chromium', { timeout: 180_000 }, () => {
     assert.equal((await call('GET', '/handlers/ok.task')).paused, false)
   })
 
+  it('should list schedules with their next run, and run one now', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/schedules/nightly.report',
+      headers: admin,
+      payload: { cron: '30 2 * * *', timezone: 'Europe/Berlin', job: { task: 'ok.task', entity_id: 'report' } }
+    })
+    assert.equal(put.statusCode, 201, put.body)
+    const { next_run_at: next } = put.json()
+    // Listed without a reload: the page reads schedules again after the next event of the queue.
+    await enqueue('ok.task', 'nudge-schedules')
+    const row = page.locator('#schedules tr[data-schedule="nightly.report"]')
+    await row.waitFor()
+    assert.equal(await row.locator('td.next-run').getAttribute('title'), next)
+    assert.match(String(await row.textContent()), /30 2 \* \* \*.*Europe\/Berlin.*ok\.task · report.*active/)
+    await row.getByRole('button', { name: 'run now' }).click()
+    await waitFor('the triggered job', async () => (await call('GET', '/schedules/nightly.report')).last_job_id !== null, 10_000)
+    await row.getByRole('button', { name: 'pause' }).click()
+    await row.getByText('paused').waitFor()
+    assert.equal((await call('GET', '/schedules/nightly.report')).paused, true)
+  })
+
   it('should show a 1 MB result cut short and stay responsive', async (t) => {
     await call('POST', '/queue/resume')
     const job = await enqueue('big.task', 'big-result')

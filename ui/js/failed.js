@@ -18,16 +18,20 @@ export function resetFailed () {
   nextCursor = null
 }
 
+/** Loads started so far: a load answered after a newer one started (a page turned meanwhile) is dropped. */
+let loads = 0
+
 export async function loadFailed () {
   const queue = state.queue
+  const load = ++loads
   let page
   try {
     page = await api(pagePath(PAGE, cursor))
   } catch (err) {
-    fill($('#failed'), h('caption', { class: 'error' }, err.message))
+    if (load === loads) fill($('#failed'), h('caption', { class: 'error' }, err.message))
     return
   }
-  if (queue !== state.queue) return
+  if (queue !== state.queue || load !== loads) return
   nextCursor = page.next_cursor ?? null
   $('#failed-count').textContent = String(page.failed)
   $('#failed-next').disabled = nextCursor === null

@@ -6,6 +6,7 @@ import { $ } from './dom.js'
 import { openEventStream } from './event-stream.js'
 import { bindFailed, loadFailed, resetFailed } from './failed.js'
 import { loadHandlers } from './handlers.js'
+import { loadSchedules } from './schedules.js'
 import { forgetProgress, loadProcessing, noteProgress } from './processing.js'
 import { loadCounts, loadQueues } from './queues.js'
 import { clearSearch, search } from './search.js'
@@ -22,6 +23,7 @@ const refresh = {
   processing: coalesce(loadProcessing, 400),
   queues: coalesce(() => loadQueues(showQueue), 1000),
   handlers: coalesce(loadHandlers, 1000),
+  schedules: coalesce(loadSchedules, 1000),
   failed: coalesce(loadFailed, 1000)
 }
 
@@ -48,6 +50,8 @@ function refreshAfter (type) {
   refresh.processing()
   refresh.queues()
   if (state.admin) refresh.handlers()
+  // A tick enqueues a job: its schedule has moved on to its next run.
+  if (type === undefined || type === 'job.enqueued') refresh.schedules()
   if (type === undefined || FAILED_CHANGES.has(type)) refresh.failed()
 }
 
@@ -77,6 +81,7 @@ function showQueue (queue) {
   loadCounts()
   loadProcessing()
   loadHandlers()
+  loadSchedules()
   loadFailed()
   // Opened 15 minutes back, so the chart starts with the last 15 minutes rather than empty.
   stream = openEventStream(`${base()}/events`, { onEvent, onState: onStreamState, lastEventId: windowStartId() })
