@@ -26,6 +26,11 @@ interface EntityState {
   job: string | null
   phase: 'none' | 'queued' | 'processing'
   past: string[]
+  /**
+   * An enqueue whose answer was lost while the job was being processed: should that job have
+   * finished first (unobserved), the enqueue created a new one, which may show up next.
+   */
+  pending?: boolean
 }
 
 const sameJob = (known: string | null, named: string | undefined) => known === '?' || known === named
@@ -33,24 +38,35 @@ const sameJob = (known: string | null, named: string | undefined) => known === '
 export const entityModel: Model<EntityState, EntityInput, EntityOutput> = {
   init: () => ({ job: null, phase: 'none', past: [] }),
   step (state, input, output) {
+    // The new job a lost enqueue made after the running one finished, first seen now.
+    const adopt = (jobId: string, phase: EntityState['phase']): EntityState => ({
+      job: jobId, phase, past: state.job && state.job !== '?' ? [...state.past, state.job] : state.past, pending: false
+    })
     if (input.kind === 'delivery') {
       if (state.phase !== 'none' && sameJob(state.job, input.jobId)) return { ...state, job: input.jobId, phase: 'processing' }
-      return state.past.includes(input.jobId) ? state : null
+      if (state.past.includes(input.jobId)) return state
+      return state.pending ? adopt(input.jobId, 'processing') : null
     }
     // Lost or refused: placed last (it never returned), it may equally not have happened.
-    if (output === null) return state.phase === 'none' ? { ...state, job: '?', phase: 'queued' } : state
+    if (output === null) {
+      if (state.phase === 'none') return { ...state, job: '?', phase: 'queued' }
+      return state.phase === 'processing' ? { ...state, pending: true } : state
+    }
     if (output.status === 201) {
       // A second job while the first had not even been dispatched would be a duplicate.
       if (state.phase === 'queued') return null
       const past = state.job && state.job !== '?' ? [...state.past, state.job] : state.past
       return { job: output.jobId ?? '?', phase: 'queued', past }
     }
+    if (state.pending && output.jobId !== undefined && !sameJob(state.job, output.jobId) && !state.past.includes(output.jobId)) {
+      return adopt(output.jobId, output.status === 409 ? 'processing' : 'queued')
+    }
     if (state.phase === 'none' || !sameJob(state.job, output.jobId)) return null
     // exists or priority_raised (200), or 409 while its job runs (claimed a moment before its callback arrives).
     if (output.status === 200 || output.status === 409) return { ...state, job: output.jobId ?? state.job }
     return null
   },
-  hash: (s) => `${s.job}|${s.phase}|${s.past.join(',')}`,
+  hash: (s) => `${s.job}|${s.phase}|${s.past.join(',')}|${s.pending === true}`,
   describe: (op) => `[${op.call.toFixed(1)} .. ${op.ret === Infinity ? 'never' : op.ret.toFixed(1)}] ${JSON.stringify(op.input)} -> ${JSON.stringify(op.output)}`
 }
 
