@@ -8,7 +8,7 @@ import { after, before } from 'node:test'
 import { Redis } from 'ioredis'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, type Config } from '../src/config/config.js'
-import { buildApp } from '../src/api/app.js'
+import { buildApp, type BuildAppOptions } from '../src/api/app.js'
 import { freePort } from './free-port.js'
 
 export { freePort }
@@ -104,8 +104,8 @@ export function testConfig (redisUrl: string, overrides: Record<string, string> 
 }
 
 /** The API built around a test's Redis, ready for `inject`, closed after the test. */
-export async function buildTestApp (t: Cleanup, redisUrl: string, overrides: Record<string, string> = {}): Promise<FastifyInstance> {
-  const app = await buildApp(testConfig(redisUrl, overrides))
+export async function buildTestApp (t: Cleanup, redisUrl: string, overrides: Record<string, string> = {}, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = await buildApp(testConfig(redisUrl, overrides), options)
   t.after(() => app.close())
   await app.ready()
   // The client connects in the background (and refuses commands until then): wait until it answers.

@@ -36,6 +36,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger']
   /** Told when the queue turns out to hold data this version cannot read after the API started. */
   onFatal?: (err: Error) => void
+  /**
+   * The clock (ms) of the queues' scripts and housekeeping; Date.now unless a test moves time itself
+   * (test/hostile/model.test.ts). Request validation (delay_ms, run_at) keeps the real clock.
+   */
+  clock?: () => number
 }
 
 /** Builds the API without listening, so tests can `inject` and the OpenAPI writer can read it. */
@@ -71,7 +76,7 @@ export async function buildApp (config: Config, options: BuildAppOptions = {}): 
   installJsonParser(app)
   await app.register(authPlugin, { config })
   await app.register(swaggerPlugin)
-  await app.register(queuePlugin, { config, onFatal: options.onFatal })
+  await app.register(queuePlugin, { config, onFatal: options.onFatal, clock: options.clock })
   await app.register(eventsPlugin, { config })
   await app.register(rateLimitPlugin, { config })
   await app.register(healthRoutes)

@@ -20,9 +20,10 @@ export interface QueuesOptions extends Omit<JobQueueOptions, 'queue'> {
 }
 
 /** The queues of a process's configuration, on a client of its own; both processes build them here. */
-export function queuesFromConfig (config: Config, redis: RedisClient, onRedisError?: (err: Error) => void): Queues {
+export function queuesFromConfig (config: Config, redis: RedisClient, onRedisError?: (err: Error) => void, clock?: () => number): Queues {
   return new Queues({
     redis,
+    clock,
     completedRetentionMs: config.completedRetentionMs,
     failedRetentionMs: config.failedRetentionMs,
     eventsRetention: config.eventsRetention,

@@ -28,14 +28,16 @@ export interface QueuePluginOptions {
   config: Config
   /** Told when the queue turns out to hold data this version cannot read after the API started. */
   onFatal?: (err: Error) => void
+  /** The queues' clock (ms); Date.now unless a test moves time itself. */
+  clock?: () => number
 }
 
-async function queuePlugin (app: FastifyInstance, { config, onFatal }: QueuePluginOptions): Promise<void> {
+async function queuePlugin (app: FastifyInstance, { config, onFatal, clock }: QueuePluginOptions): Promise<void> {
   const redis = createRedisFor(config)
   // Says once that Redis cannot be reached, and how to fix it; the retries below then log at debug.
   const health = new RedisHealth(config).watch(redis, app.log)
   const metrics: ApiMetrics = createApiMetrics(config.queue, () => jobQueue.overview(), () => defaultQueue.handlers.list())
-  const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
+  const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc(), clock)
   const defaultQueue = queues.get(config.queue)
   const jobQueue = defaultQueue.jobs
   app.decorate('queues', queues)
