@@ -156,6 +156,23 @@ describe('JobQueue: retries, leases and other worker states', () => {
     assert.deepEqual(await queue.extendLeases([{ jobId: a.job_id, lease: a.lease as string }], 1000), [a.job_id])
   })
 
+  // Found by the model test: the worker's heartbeat covers every job in flight, and a job whose
+  // callback answered 202 stays in flight until the hand-off is written and its answer read; a
+  // heartbeat sent in that window put the worker's lease back over the one the handler asked for.
+  it('should leave the lease of a job its async handler took (202) to the handler, not the worker\'s heartbeat', async (t) => {
+    const { app, queue, clock } = await setup(t, redis().url)
+    await queue.enqueue(newJob('a'))
+    const [a] = (await queue.claim(1, 'w1', 30_000)).jobs
+    const counter = (a.lease as string).slice((a.lease as string).lastIndexOf(':') + 1)
+    const handed = await queue.report(a.job_id, counter, { op: 'handoff', leaseMs: 3_600_000 })
+    assert.equal(handed.held_until, clock.now + 3_600_000)
+    assert.deepEqual(await queue.extendLeases([{ jobId: a.job_id, lease: a.lease as string }], 30_000), [a.job_id])
+    clock.now += 60_000
+    assert.equal((await queue.housekeeping()).recovered, 0)
+    const job = await get(app, a.job_id)
+    assert.deepEqual([job.status, job.lease_expires_at], ['processing', new Date(handed.held_until as number).toISOString()])
+  })
+
   it('should release an unrun job back to its place without counting the attempt', async (t) => {
     const { queue } = await setup(t, redis().url)
     await queue.enqueue(newJob('a', 2))
