@@ -1,8 +1,8 @@
-import { describe, it } from 'node:test'
+import { describe, it, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import { JobQueue } from '../../src/queue/job-queue.js'
+import { JobQueue, type AttemptReport } from '../../src/queue/job-queue.js'
 import type { JobRecord } from '../../src/queue/job.js'
 import { buildTestApp, jobKey, registerHandler, sharedRedis } from '../helper.js'
 
@@ -13,12 +13,17 @@ import { buildTestApp, jobKey, registerHandler, sharedRedis } from '../helper.js
  * statuses, priorities, positions, attempts, errors and results, and the same claim order.
  * Flow control (issue 13) too: delayed jobs (delay_ms, run_at), max_concurrency, and pausing the
  * queue or a handler; a claim takes jobs in priority then first-enqueue order among the handlers
- * that may dispatch now. The Redis invariants are checked after every step.
+ * that may dispatch now. Async handlers (issue 14) too: a callback answered 202 hands the job to its
+ * handler, which heartbeats, reports progress, completes or fails it through the API with the
+ * attempt's callback token (older attempts' tokens, other jobs', made-up ones and none are refused),
+ * or lets its lease lapse. The Redis invariants are checked after every step.
  *
  * Replay a failure with JOBQ_FC_SEED=<seed> (and JOBQ_FC_PATH=<path> from fast-check's report).
  */
 const SEED = Number(process.env.JOBQ_FC_SEED ?? 20260511)
 const NUM_RUNS = Number(process.env.JOBQ_FC_RUNS ?? 80)
+/** The runs of the property that mostly exercises async handlers. */
+const ASYNC_RUNS = Math.ceil(NUM_RUNS / 2)
 const PATH = process.env.JOBQ_FC_PATH
 
 const DAY = 86_400_000
@@ -29,6 +34,10 @@ const HANDLERS: Record<string, number> = { ta: 1, tb: 2 }
 const ENTITIES = ['a', 'b', 'c', 'd', 'e', 'f', 'ü/ß x?#%&']
 const UNKNOWN = ['nobody', '000000000000']
 const RESULTS = [null, '{"ok":true}', '[1,"two"]', '"text"', '0']
+/** What a handler's settings leave out (lua/includes/job.lua retryPolicy). */
+const DEFAULT_BACKOFF_MS = 1000
+const DEFAULT_ASYNC_LEASE_MS = 300_000
+const PROGRESS_MESSAGES = [undefined, 'encoding', 'ü "quoted" </tag> \\ 50%']
 
 type Status = 'queued' | 'scheduled' | 'processing' | 'completed' | 'failed' | 'cancelled'
 type Task = 'ta' | 'tb' | 'nope'
@@ -42,12 +51,17 @@ type Ref = { by: 'entity' | 'job' | 'unknown' | Status, index: number, viaEntity
 type Rate = { perSecond: 0.5 | 1 | 2, burst: 1 | 2 | null } | null
 /** A handler's limits as PUT sets them (left out: none). */
 type Limits = { maxConcurrency: 1 | 2 | null, rate: Rate }
+/** A handler's retry and async settings as PUT sets them (null: left out, the default). */
+type Policy = { async: boolean, asyncLeaseMs: 2000 | 10_000 | null, backoffMs: 1000 | 2500 | null }
+/** Which callback token a report bears: its attempt's (under way, or ended), another job's, a made-up one, none. */
+type TokenKind = 'current' | 'ended' | 'other' | 'made-up' | 'none'
+type ReportOp = 'heartbeat' | 'progress' | 'complete' | 'fail'
 /** How long after the model's now a job asks to run (0: now), and how it asks. */
 type Delay = { via: 'delay_ms' | 'run_at', ms: 0 | 500 | 2500 | 7500 }
 type Command =
   | { kind: 'enqueue', task: Task, entity: number, priority: 0 | 1 | 2 | 3, delay: Delay }
   | { kind: 'batch', items: Array<{ task: Task, entity: number, priority: 0 | 1 | 2 | 3, runAfterMs: 0 | 500 | 2500 | 7500 }> }
-  | { kind: 'handler', task: 'ta' | 'tb', maxAttempts: number | null, limits: Limits }
+  | { kind: 'handler', task: 'ta' | 'tb', maxAttempts: number | null, limits: Limits, policy: Policy }
   | { kind: 'pause', target: 'queue' | Task, pause: boolean }
   | { kind: 'patch', ref: Ref, priority: 1 | 2 | 3 }
   | { kind: 'cancel', ref: Ref }
@@ -59,8 +73,14 @@ type Command =
   | { kind: 'release', pick: number, stale: boolean }
   | { kind: 'extend', picks: number[], stale: boolean }
   | { kind: 'advance', ms: number }
+  /** The callback of a held lease answers 202, with {"lease_ms": N} or no body. */
+  | { kind: 'accept', pick: number, stale: boolean, leaseMs: 1000 | 4000 | 30_000 | null }
+  /** A handler's report on an attempt; `message` and `result` index PROGRESS_MESSAGES and RESULTS. */
+  | { kind: 'report', op: ReportOp, token: TokenKind, pick: number, scoped: boolean, leaseMs: 1000 | 4000 | 30_000 | null, percent: 0 | 37.5 | 100 | null, message: number, result: number | null, retry: boolean | null }
 
-interface Lease { instance: number, jobId: string, token: string }
+/** A claim: its lease token (a worker's), and the callback token its callback carried. */
+interface Lease { instance: number, jobId: string, token: string, counter: string, callback: string }
+interface Progress { percent: number | null, message: string | null, at: string }
 
 interface ModelJob {
   id: string
@@ -74,10 +94,18 @@ interface ModelJob {
   /** started_at is set: by a claim; cleared when the job goes back to the queue unfinished or is retried. */
   started: boolean
   priorityUpdated: boolean
+  /**
+   * The lease of the latest claim as the record keeps it: held while processing; kept once that
+   * attempt completed (or its handler failed it), so that a repeat is answered "recorded already";
+   * dropped when a worker fails or releases it or it lapses.
+   */
   lease: Lease | null
-  /** The lease that completed it: repeating that completion is answered "recorded already". */
-  completedBy: Lease | null
+  /** The processing set's score: the lease deadline. */
   deadline: number | null
+  /** When the lease of a job its async handler holds (202) lapses; null while a worker holds it. */
+  heldUntil: number | null
+  /** The last progress reported; cleared by the next claim. */
+  progress: Progress | null
   /** When a scheduled job is due: a retry's time, or a delayed job's. */
   retryAt: number | null
   lastError: string | null
@@ -101,6 +129,8 @@ interface Observed {
   started: boolean
   finished: boolean
   priority_updated: boolean
+  progress: Progress | null
+  lease_expires_at: string | null
 }
 
 const FINISHED = new Set<Status>(['completed', 'failed', 'cancelled'])
@@ -120,6 +150,8 @@ class Model {
    * start is due at the average rate, kept when the limits change); a deleted handler's go with it.
    */
   readonly flow = new Map<string, Limits & { paused: boolean, tat: number | null }>()
+  /** Registered handlers' retry and async settings; a deleted handler's go with it. */
+  readonly policies = new Map<string, Policy>()
   queuePaused = false
   seq = 0
   processed = 0
@@ -171,8 +203,9 @@ class Model {
       started: false,
       priorityUpdated: false,
       lease: null,
-      completedBy: null,
       deadline: null,
+      heldUntil: null,
+      progress: null,
       retryAt: due ? due() : null,
       lastError: null,
       result: null
@@ -208,6 +241,63 @@ class Model {
   processing (): ModelJob[] {
     return [...this.jobs.values()].filter((j) => j.status === 'processing')
       .sort((a, b) => (a.deadline as number) - (b.deadline as number) || (jobKey(a.id) < jobKey(b.id) ? -1 : jobKey(a.id) > jobKey(b.id) ? 1 : 0))
+  }
+
+  /** Whether `lease` is the one its job is processing under (a worker's or, after a 202, its handler's). */
+  isHeld (lease: Lease): boolean {
+    const job = this.jobs.get(lease.jobId)
+    return job?.status === 'processing' && job.lease === lease
+  }
+
+  /** The delay before a retry of an attempt that ended in Redis (a handler's fail, a lapse): backoff doubled per attempt. */
+  retryDelay (task: string, attempts: number): number {
+    const backoff = this.policies.get(task)?.backoffMs ?? DEFAULT_BACKOFF_MS
+    return Math.min(backoff * 2 ** Math.max(attempts - 1, 0), DAY)
+  }
+
+  asyncLeaseMs (task: string): number {
+    return this.policies.get(task)?.asyncLeaseMs ?? DEFAULT_ASYNC_LEASE_MS
+  }
+
+  /**
+   * What any process's housekeeping does once time has passed: lapsed leases fail their attempt
+   * (a worker's goes back to the queue, a handler's is retried by its backoff; failed for good once
+   * out of attempts), then due jobs are queued. Returns how many lapsed and how many came due.
+   */
+  housekeep (): { lapsed: number, handed: number, due: number } {
+    const lapsed = this.processing().filter((j) => (j.deadline as number) <= this.now)
+    let handed = 0
+    for (const job of lapsed) {
+      if (job.heldUntil !== null) {
+        handed++
+        job.lastError = 'no heartbeat within lease'
+      } else {
+        // The message names the worker (the token less its attempt and counter), never the lease token.
+        job.lastError = `lease expired: worker ${job.lease?.token.replace(/:[^:]*:[^:]*$/, '')} did not answer in time`
+      }
+      job.lease = null
+      job.deadline = null
+      if (job.attempts >= (this.handlers.get(job.task) ?? 1)) {
+        job.status = 'failed'
+        this.processed++
+      } else if (job.heldUntil !== null) {
+        job.status = 'scheduled'
+        job.retryAt = this.now + this.retryDelay(job.task, job.attempts)
+      } else {
+        job.status = 'queued'
+        job.started = false
+      }
+      job.heldUntil = null
+    }
+    let due = 0
+    for (const job of this.jobs.values()) {
+      if (job.status === 'scheduled' && (job.retryAt as number) <= this.now) {
+        job.status = 'queued'
+        job.retryAt = null
+        due++
+      }
+    }
+    return { lapsed: lapsed.length, handed, due }
   }
 
   count (status: Status, task?: string): number {
@@ -281,7 +371,9 @@ class Model {
       next_attempt_at: job.status === 'scheduled' ? new Date(job.retryAt as number).toISOString() : null,
       started: job.started,
       finished: FINISHED.has(job.status),
-      priority_updated: job.priorityUpdated
+      priority_updated: job.priorityUpdated,
+      progress: job.progress,
+      lease_expires_at: job.status === 'processing' && job.heldUntil !== null ? new Date(job.heldUntil).toISOString() : null
     }
   }
 }
@@ -303,7 +395,9 @@ function observe (body: Record<string, unknown>): Observed {
     next_attempt_at: body.next_attempt_at as string | null,
     started: body.started_at !== null,
     finished: body.finished_at !== null,
-    priority_updated: body.priority_updated_at !== null
+    priority_updated: body.priority_updated_at !== null,
+    progress: body.progress as Progress | null,
+    lease_expires_at: body.lease_expires_at as string | null
   }
 }
 
@@ -322,7 +416,9 @@ function observeRecord (job: JobRecord): Omit<Observed, 'position_in_queue' | 'p
     next_attempt_at: job.next_attempt_at === null ? null : new Date(job.next_attempt_at).toISOString(),
     started: job.started_at !== null,
     finished: job.finished_at !== null,
-    priority_updated: job.priority_updated_at !== null
+    priority_updated: job.priority_updated_at !== null,
+    progress: job.progress === null ? null : { ...job.progress, at: new Date(job.progress.at).toISOString() },
+    lease_expires_at: job.status === 'processing' && job.held_until !== null ? new Date(job.held_until).toISOString() : null
   }
 }
 
@@ -410,20 +506,22 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       if (cmd.maxAttempts === null) {
         const res = await app.inject({ method: 'DELETE', url })
         if (!model.handlers.delete(cmd.task)) return expectError(res, 404, 'JQ_ERR_HANDLER_NOT_FOUND', undefined, what)
-        // Its limits and pause go with it.
+        // Its limits, pause and settings go with it.
         model.flow.delete(cmd.task)
+        model.policies.delete(cmd.task)
         assert.equal(res.statusCode, 204, `${what}: ${res.body}`)
         return '204 deleted'
       }
       // A setting left out takes its default (no limit); a handler's pause and rate limiter's state stay.
-      const res = await app.inject({ method: 'PUT', url, payload: { url: 'http://127.0.0.1:9/hook', max_attempts: cmd.maxAttempts, ...limitSettings(cmd.limits) } })
+      const res = await app.inject({ method: 'PUT', url, payload: handlerSettings(cmd.maxAttempts, cmd.limits, cmd.policy) })
       const status = model.handlers.has(cmd.task) ? 200 : 201
       model.handlers.set(cmd.task, cmd.maxAttempts)
+      model.policies.set(cmd.task, cmd.policy)
       const before = model.flow.get(cmd.task)
       model.flow.set(cmd.task, { ...cmd.limits, paused: before?.paused ?? false, tat: before?.tat ?? null })
       assert.equal(res.statusCode, status, `${what}: ${res.body}`)
       assert.deepEqual(handlerCounts(res.json()), modelCounts(model, cmd.task), what)
-      return `${status} put${cmd.limits.maxConcurrency || cmd.limits.rate ? ' limited' : ''}`
+      return `${status} put${cmd.limits.maxConcurrency || cmd.limits.rate ? ' limited' : ''}${cmd.policy.async ? ' async' : ''}`
     }
     case 'pause': {
       const verb = cmd.pause ? 'pause' : 'resume'
@@ -495,29 +593,11 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       return expectJob(res, 200, model, job, what)
     }
     case 'claim': {
-      const before = model.queued().length
       const claimed = await worker.claim(cmd.count, cmd.worker, LEASE_MS)
-      // housekeeping first: lapsed leases (failed once out of attempts), then due retries
-      for (const job of model.processing().filter((j) => (j.deadline as number) <= model.now)) {
-        // The message names the worker (the token less its attempt and counter), never the lease token.
-        job.lastError = `lease expired: worker ${job.lease?.token.replace(/:[^:]*:[^:]*$/, '')} did not answer in time`
-        job.lease = null
-        job.deadline = null
-        if (job.attempts >= (model.handlers.get(job.task) ?? 1)) {
-          job.status = 'failed'
-          model.processed++
-        } else {
-          job.status = 'queued'
-          job.started = false
-        }
-      }
-      for (const job of model.jobs.values()) {
-        if (job.status === 'scheduled' && (job.retryAt as number) <= model.now) {
-          job.status = 'queued'
-          job.retryAt = null
-        }
-      }
-      const lapsedOrDue = model.queued().length
+      // Housekeeping ran when time moved (`advance`): a claim finds nothing lapsed or due.
+      const recovered = model.housekeep()
+      assert.deepEqual(recovered, { lapsed: 0, handed: 0, due: 0 }, `${what}: housekeeping left to the claim`)
+      const queued = model.queued().length
       const expected = model.claimable(cmd.count)
       assert.deepEqual(claimed.jobs.map((j) => j.job_id), expected.map((j) => j.id), `${what}: claim order`)
       model.started(expected)
@@ -527,58 +607,56 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
         job.attempts++
         job.started = true
         job.deadline = model.now + LEASE_MS
+        job.heldUntil = null
+        job.progress = null
         assert.equal(typeof record.lease, 'string', what)
-        job.lease = { instance: model.leases.length, jobId: job.id, token: record.lease as string }
+        const token = record.lease as string
+        // The callback token the worker would send with this attempt's callback.
+        const callback = await worker.tokens.tokenFor(job.id, token)
+        job.lease = { instance: model.leases.length, jobId: job.id, token, counter: token.slice(token.lastIndexOf(':') + 1), callback }
         model.leases.push(job.lease)
         const { position_in_queue: _q, position_in_priority: _p, ...expectedRecord } = model.view(job)
         assert.deepEqual(observeRecord(record), expectedRecord, `${what}: claimed ${job.id}`)
       }
       let held = ''
-      if (expected.length < Math.min(cmd.count, lapsedOrDue)) held = model.queuePaused ? ' (queue paused)' : ' (held back by a paused handler)'
-      if (model.claimable(cmd.count, true).length > expected.length) held = ' (held back by a limit)'
-      return `claimed ${expected.length}${lapsedOrDue > before ? ' after recovering' : ''}${held}`
+      if (expected.length < Math.min(cmd.count, queued)) held = model.queuePaused ? ' (queue paused)' : ' (held back by a paused handler)'
+      if (model.claimable(cmd.count, true).length > expected.length) {
+        const handedOff = model.processing().some((j) => j.heldUntil !== null && model.flow.get(j.task)?.maxConcurrency)
+        held = ` (held back by a limit${handedOff ? ', handed-off jobs in flight' : ''})`
+      }
+      return `claimed ${expected.length}${held}`
     }
     case 'complete':
     case 'fail': {
       const lease = pickLease(model, cmd.pick, cmd.stale)
       if (!lease) return 'no lease to use'
+      if (cmd.kind === 'complete') return await workerComplete(worker, model, lease, RESULTS[cmd.result % RESULTS.length], what)
       const job = model.jobs.get(lease.jobId)
-      const held = job?.lease === lease
+      const held = model.isHeld(lease)
       const message = `attempt failed at step ${n}`
-      const retryAt = cmd.kind === 'fail' && cmd.retryInMs !== null ? model.now + cmd.retryInMs : null
-      const resultText = cmd.kind === 'complete' ? RESULTS[cmd.result % RESULTS.length] : null
+      const retryAt = cmd.retryInMs !== null ? model.now + cmd.retryInMs : null
       let got: string
       try {
-        got = cmd.kind === 'complete'
-          ? (await worker.complete(lease.jobId, lease.token, resultText), 'completed')
-          : await worker.fail(lease.jobId, lease.token, message, retryAt)
+        got = await worker.fail(lease.jobId, lease.token, message, retryAt)
       } catch (err) {
         got = (err as { code?: string }).code ?? String(err)
       }
       let expected: string
       if (!job) {
         expected = 'JQ_ERR_JOB_NOT_FOUND'
-      } else if (cmd.kind === 'complete' && job.status === 'completed' && job.completedBy === lease) {
-        expected = 'completed'
-      } else if (job.status !== 'processing' || !held) {
+      } else if (!held) {
         expected = 'JQ_ERR_LEASE_LOST'
       } else {
-        if (cmd.kind === 'complete') job.completedBy = lease
         job.lease = null
         job.deadline = null
-        if (cmd.kind === 'complete') {
-          job.status = 'completed'
-          job.result = resultText === null ? null : JSON.parse(resultText)
-          model.processed++
+        job.heldUntil = null
+        job.lastError = message
+        if (retryAt !== null) {
+          job.status = 'scheduled'
+          job.retryAt = retryAt
         } else {
-          job.lastError = message
-          if (retryAt !== null) {
-            job.status = 'scheduled'
-            job.retryAt = retryAt
-          } else {
-            job.status = 'failed'
-            model.processed++
-          }
+          job.status = 'failed'
+          model.processed++
         }
         expected = job.status
       }
@@ -589,7 +667,7 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       const lease = pickLease(model, cmd.pick, cmd.stale)
       if (!lease) return 'no lease to use'
       const job = model.jobs.get(lease.jobId)
-      const held = job?.lease === lease
+      const held = model.isHeld(lease)
       let got = 'released'
       try {
         await worker.release(lease.jobId, lease.token)
@@ -599,15 +677,16 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       let expected = 'released'
       if (!job) {
         expected = 'JQ_ERR_JOB_NOT_FOUND'
-      } else if (job.status !== 'processing' || !held) {
+      } else if (!held) {
         expected = 'JQ_ERR_LEASE_LOST'
       } else {
-        // back at its place, the attempt not counted, its last error kept
+        // back at its place, the attempt not counted, its last error (and progress) kept
         job.status = 'queued'
         job.attempts--
         job.started = false
         job.lease = null
         job.deadline = null
+        job.heldUntil = null
       }
       assert.equal(got, expected, `${what}: lease ${JSON.stringify(lease)}`)
       return `${held ? '' : 'stale '}${expected}`
@@ -617,18 +696,203 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
         .filter((l): l is Lease => l !== undefined).map((l) => [l.jobId, l])).values()]
       if (leases.length === 0) return 'no lease to use'
       const lost = await worker.extendLeases(leases.map((l) => ({ jobId: l.jobId, lease: l.token })), LEASE_MS)
-      const expected = leases.filter((l) => model.jobs.get(l.jobId)?.lease !== l).map((l) => l.jobId)
+      // A job its handler took (202) is the handler's now: the worker's heartbeat no longer holds it.
+      const keeps = (l: Lease) => model.isHeld(l) && model.jobs.get(l.jobId)?.heldUntil === null
+      const expected = leases.filter((l) => !keeps(l)).map((l) => l.jobId)
       for (const l of leases) {
-        const job = model.jobs.get(l.jobId)
-        if (job?.lease === l) job.deadline = model.now + LEASE_MS
+        if (keeps(l)) (model.jobs.get(l.jobId) as ModelJob).deadline = model.now + LEASE_MS
       }
       assert.deepEqual(lost, expected, `${what}: lost leases`)
       return `${leases.length - expected.length} extended, ${expected.length} lost`
     }
-    case 'advance':
+    case 'advance': {
       model.now += cmd.ms
-      return 'advanced'
+      // Housekeeping at once, as the API's own (on the same clock) may run any moment from now.
+      await worker.claim(0, 'housekeeping', 0)
+      const { lapsed, handed, due } = model.housekeep()
+      return `advanced${lapsed > 0 ? `, ${lapsed} lapsed${handed > 0 ? ` (${handed} handed off)` : ''}` : ''}${due > 0 ? ', due' : ''}`
+    }
+    case 'accept': {
+      // What the worker does with a 202 (src/worker/attempt.ts): an async handler takes the job; for
+      // any other handler a 202 is a 2xx like the rest, its JSON the result.
+      const lease = pickLease(model, cmd.pick, cmd.stale)
+      if (!lease) return 'no lease to use'
+      const job = model.jobs.get(lease.jobId)
+      const body = cmd.leaseMs === null ? null : JSON.stringify({ lease_ms: cmd.leaseMs })
+      if (job && !model.handlers.has(job.task)) return 'no handler to answer'
+      if (job && !model.policies.get(job.task)?.async) return `not async: ${await workerComplete(worker, model, lease, body, what)}`
+      const held = model.isHeld(lease)
+      const report: AttemptReport = { op: 'handoff', ...(cmd.leaseMs === null ? {} : { leaseMs: cmd.leaseMs }) }
+      const record = await worker.report(lease.jobId, lease.counter, report).catch((err: { code?: string }) => err.code ?? String(err))
+      const expected = !job ? 'JQ_ERR_JOB_NOT_FOUND' : held ? 'handed off' : 'JQ_ERR_CALLBACK_TOKEN_STALE'
+      assert.equal(typeof record === 'string' ? record : 'handed off', expected, `${what}: lease ${JSON.stringify(lease)}`)
+      if (held && typeof record !== 'string') {
+        const taken = job as ModelJob
+        taken.deadline = taken.heldUntil = model.now + (cmd.leaseMs ?? model.asyncLeaseMs(taken.task))
+        const { position_in_queue: _q, position_in_priority: _p, ...expectedRecord } = model.view(taken)
+        assert.deepEqual(observeRecord(record), expectedRecord, `${what}: the job handed off`)
+      }
+      return `${held ? '' : 'stale '}${expected}${cmd.leaseMs === null ? '' : ' with lease_ms'}`
+    }
+    case 'report':
+      return await attemptReport(app, model, cmd, what)
   }
+}
+
+/** A worker's completion (2xx): counted while it holds the lease; repeating it after it counted changes nothing. */
+async function workerComplete (worker: JobQueue, model: Model, lease: Lease, resultText: string | null, what: string): Promise<string> {
+  const job = model.jobs.get(lease.jobId)
+  const held = model.isHeld(lease)
+  let got: string
+  try {
+    await worker.complete(lease.jobId, lease.token, resultText)
+    got = 'completed'
+  } catch (err) {
+    got = (err as { code?: string }).code ?? String(err)
+  }
+  let expected: string
+  if (!job) {
+    expected = 'JQ_ERR_JOB_NOT_FOUND'
+  } else if (job.status === 'completed' && job.lease === lease) {
+    expected = 'completed'
+  } else if (!held) {
+    expected = 'JQ_ERR_LEASE_LOST'
+  } else {
+    // The record keeps the lease, so that a repeat is known.
+    job.deadline = null
+    job.heldUntil = null
+    job.status = 'completed'
+    job.result = resultText === null ? null : JSON.parse(resultText)
+    model.processed++
+    expected = job.status
+  }
+  assert.equal(got, expected, `${what}: lease ${JSON.stringify(lease)} (current ${JSON.stringify(job?.lease ?? null)})`)
+  return `${held ? '' : 'stale '}${expected}`
+}
+
+/**
+ * A handler's report through POST /jobs/{id}/{op} (or /queues/{queue}/jobs/{id}/{op}), bearing a
+ * token of the kind the command asks for, against what the model says of it.
+ */
+async function attemptReport (app: FastifyInstance, model: Model, cmd: Extract<Command, { kind: 'report' }>, what: string): Promise<string> {
+  if (model.leases.length === 0 && (cmd.token === 'current' || cmd.token === 'ended')) return 'no lease to use'
+  const { target, token, lease, kind } = pickToken(model, cmd.token, cmd.pick)
+  let payload: Record<string, unknown> | undefined
+  if (cmd.op === 'heartbeat') payload = cmd.leaseMs === null ? (cmd.pick % 2 === 0 ? undefined : {}) : { lease_ms: cmd.leaseMs }
+  const message = PROGRESS_MESSAGES[cmd.message % PROGRESS_MESSAGES.length]
+  if (cmd.op === 'progress') {
+    payload = {
+      ...(cmd.percent === null ? {} : { percent: cmd.percent }),
+      ...(message === undefined ? {} : { message }),
+      ...(cmd.leaseMs === null ? {} : { lease_ms: cmd.leaseMs })
+    }
+  }
+  const resultText = cmd.result === null ? null : RESULTS[cmd.result % RESULTS.length]
+  if (cmd.op === 'complete') payload = resultText === null ? (cmd.pick % 2 === 0 ? undefined : {}) : { result: JSON.parse(resultText) }
+  const error = `handler failed at ${model.now}`
+  if (cmd.op === 'fail') payload = { error, ...(cmd.retry === null ? {} : { retry: cmd.retry }) }
+  const prefix = cmd.scoped ? `/queues/${encodeURIComponent(app.jobQueue.queueName)}` : ''
+  const res = await app.inject({
+    method: 'POST',
+    url: `${prefix}/jobs/${path(target)}/${cmd.op}`,
+    headers: token === undefined ? {} : { 'jobq-callback-token': token },
+    ...(payload === undefined ? {} : { payload })
+  })
+  const label = `${cmd.op} ${kind}`
+  const unchanged = async (answer: string) => {
+    const job = model.resolve(target)
+    if (job) expectJob(await app.inject({ url: `/jobs/${path(target)}` }), 200, model, job, `${what}: ${target} after the report`)
+    return `${label}: ${answer}`
+  }
+  if (kind === 'none') return await unchanged(expectError(res, 401, 'JQ_ERR_CALLBACK_TOKEN_MISSING', undefined, what))
+  if (!lease) return await unchanged(expectError(res, 403, 'JQ_ERR_CALLBACK_TOKEN_INVALID', undefined, what))
+  const job = model.jobs.get(lease.jobId)
+  if (!job) return await unchanged(expectError(res, 404, 'JQ_ERR_JOB_NOT_FOUND', undefined, what))
+  // The token's attempt: the one under way, or one whose complete (or fail) took effect, which a
+  // repeat is answered with as it is; any other is stale.
+  const ours = job.lease === lease
+  if (!ours || job.status !== 'processing') {
+    const repeated = ours && ((cmd.op === 'complete' && job.status === 'completed') || (cmd.op === 'fail' && job.status !== 'completed'))
+    if (!repeated) return await unchanged(expectError(res, 409, 'JQ_ERR_CALLBACK_TOKEN_STALE', job.id, what))
+    return `${label}: ${expectReported(res, model, job, what)} (repeated)`
+  }
+  if (cmd.op === 'heartbeat' || cmd.op === 'progress') {
+    job.deadline = model.now + (cmd.leaseMs ?? model.asyncLeaseMs(job.task))
+    // Only a job its handler took shows its lease; a worker's own lease is the worker's business.
+    if (job.heldUntil !== null) job.heldUntil = job.deadline
+    if (cmd.op === 'progress') job.progress = { percent: cmd.percent, message: message ?? null, at: new Date(model.now).toISOString() }
+  } else if (cmd.op === 'complete') {
+    job.status = 'completed'
+    if (resultText !== null) job.result = JSON.parse(resultText)
+    model.processed++
+  } else {
+    job.lastError = error
+    if (cmd.retry !== false && job.attempts < (model.handlers.get(job.task) ?? 1)) {
+      job.status = 'scheduled'
+      job.retryAt = model.now + model.retryDelay(job.task, job.attempts)
+    } else {
+      job.status = 'failed'
+      model.processed++
+    }
+  }
+  if (job.status !== 'processing') {
+    job.deadline = null
+    job.heldUntil = null
+  }
+  return `${label}: ${expectReported(res, model, job, what)}${job.heldUntil === null ? '' : ' (handed off)'}`
+}
+
+/**
+ * A report's 200: the job as it is after, without positions (lua/reportAttempt does not look them
+ * up; a job can be queued only when a fail is repeated after POST /retry).
+ */
+function expectReported (res: LightMyRequestResponse, model: Model, job: ModelJob, what: string): string {
+  assert.equal(res.statusCode, 200, `${what}: ${res.statusCode} ${res.body}`)
+  assert.deepEqual(observe(res.json()), { ...model.view(job), position_in_queue: null, position_in_priority: null }, what)
+  return `200 ${job.status}`
+}
+
+/**
+ * The job a report names and the token it bears: a lease's job with that lease's callback token
+ * (held now, mostly by its handler; or ended, mostly the last of its job), a token of another job
+ * or a made-up one, or none. `lease` is the attempt a genuine token of the named job is of.
+ */
+function pickToken (model: Model, kind: TokenKind, pick: number): { target: string, token?: string, lease?: Lease, kind: TokenKind } {
+  const held = model.leases.filter((l) => model.isHeld(l))
+  const handed = held.filter((l) => model.jobs.get(l.jobId)?.heldUntil !== null)
+  const ended = model.leases.filter((l) => !model.isHeld(l))
+  const last = ended.filter((l) => model.jobs.get(l.jobId)?.lease === l)
+  const from = (leases: Lease[]) => leases[pick % leases.length]
+  const any = held.length > 0 ? from(held) : model.leases.length > 0 ? from(model.leases) : undefined
+  const target = any?.jobId ?? UNKNOWN[pick % UNKNOWN.length]
+  switch (kind) {
+    case 'current':
+    case 'ended': {
+      let leases = kind === 'current' ? (pick % 4 !== 0 && handed.length > 0 ? handed : held) : (pick % 2 === 0 && last.length > 0 ? last : ended)
+      if (leases.length === 0) leases = kind === 'current' ? ended : held
+      if (leases.length === 0) return { target, token: madeUpToken(pick), kind: 'made-up' }
+      const lease = from(leases)
+      return { target: lease.jobId, token: lease.callback, lease, kind: model.isHeld(lease) ? 'current' : 'ended' }
+    }
+    case 'other': {
+      const others = model.leases.filter((l) => l.jobId !== target)
+      if (others.length === 0) return { target, token: madeUpToken(pick), kind: 'made-up' }
+      return { target, token: from(others).callback, kind }
+    }
+    case 'made-up':
+      return { target, token: madeUpToken(pick, any), kind }
+    case 'none':
+      return { target, kind }
+  }
+}
+
+/** A token no claim gave: of a counter nobody was given, a genuine one with its MAC altered, or not of the form at all. */
+function madeUpToken (pick: number, lease?: Lease): string {
+  if (lease && pick % 3 === 0) {
+    const mac = lease.callback.slice(-43)
+    return lease.callback.slice(0, -43) + (mac[0] === 'A' ? 'B' : 'A') + mac.slice(1)
+  }
+  return pick % 3 === 1 ? `${999_000 + pick}.${'A'.repeat(43)}` : 'made-up'
 }
 
 /**
@@ -637,7 +901,7 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
  */
 function pickLease (model: Model, pick: number, stale: boolean): Lease | undefined {
   const held = model.processing().map((j) => j.lease as Lease)
-  const ended = model.leases.filter((l) => model.jobs.get(l.jobId)?.lease !== l)
+  const ended = model.leases.filter((l) => !model.isHeld(l))
   const leases = (stale && ended.length > 0) || held.length === 0 ? ended : held
   return leases.length === 0 ? undefined : leases[pick % leases.length]
 }
@@ -678,19 +942,23 @@ async function checkOverview (app: FastifyInstance, model: Model, what: string):
 
 const burstOf = (rate: NonNullable<Rate>) => rate.burst ?? Math.ceil(rate.perSecond)
 
-/** A handler's limits as PUT /handlers/{name} takes them. */
-function limitSettings (limits: Limits): Record<string, number> {
-  const settings: Record<string, number> = {}
+/** A handler's settings as PUT /handlers/{name} takes them. */
+function handlerSettings (maxAttempts: number, limits: Limits, policy: Policy): Record<string, unknown> {
+  const settings: Record<string, unknown> = { url: 'http://127.0.0.1:9/hook', max_attempts: maxAttempts }
   if (limits.maxConcurrency) settings.max_concurrency = limits.maxConcurrency
   if (limits.rate) settings.rate_per_second = limits.rate.perSecond
   if (limits.rate?.burst) settings.burst = limits.rate.burst
+  if (policy.async) settings.async = true
+  if (policy.asyncLeaseMs) settings.async_lease_ms = policy.asyncLeaseMs
+  if (policy.backoffMs) settings.backoff_ms = policy.backoffMs
   return settings
 }
 
 /** What the test compares of a handler as GET /handlers shows it. */
 function handlerCounts (h: Record<string, unknown>) {
   const { name, max_attempts: maxAttempts, max_concurrency: maxConcurrency, rate_per_second: rate, burst, paused, queued, scheduled, in_flight: inFlight } = h
-  return { name, maxAttempts, maxConcurrency, rate, burst, paused, queued, scheduled, inFlight }
+  const { async, async_lease_ms: asyncLeaseMs, backoff_ms: backoffMs } = h
+  return { name, maxAttempts, maxConcurrency, rate, burst, paused, queued, scheduled, inFlight, async, asyncLeaseMs, backoffMs }
 }
 
 function modelCounts (model: Model, task: string): ReturnType<typeof handlerCounts> {
@@ -704,7 +972,10 @@ function modelCounts (model: Model, task: string): ReturnType<typeof handlerCoun
     paused: flow?.paused ?? false,
     queued: model.count('queued', task),
     scheduled: model.count('scheduled', task),
-    inFlight: model.count('processing', task)
+    inFlight: model.count('processing', task),
+    async: model.policies.get(task)?.async ?? false,
+    asyncLeaseMs: model.asyncLeaseMs(task),
+    backoffMs: model.policies.get(task)?.backoffMs ?? DEFAULT_BACKOFF_MS
   }
 }
 
@@ -736,49 +1007,84 @@ const refArb: fc.Arbitrary<Ref> = fc.record({
 const rateArb: fc.Arbitrary<Rate> = fc.constantFrom<Rate>(null, null, { perSecond: 1, burst: null }, { perSecond: 2, burst: 1 }, { perSecond: 0.5, burst: 2 })
 const limitsArb: fc.Arbitrary<Limits> = fc.record({ maxConcurrency: fc.constantFrom(null, 1, 1, 2 as const), rate: rateArb })
 
+const policyArb: fc.Arbitrary<Policy> = fc.record({
+  async: fc.constantFrom(true, true, false),
+  asyncLeaseMs: fc.constantFrom(null, 2000, 10_000 as const),
+  backoffMs: fc.constantFrom(null, 1000, 2500 as const)
+})
+const reportLeaseArb = fc.constantFrom(null, null, 1000, 4000, 30_000 as const)
+
 const taskArb = fc.constantFrom<Task>('ta', 'tb', 'ta', 'tb', 'ta', 'tb', 'nope')
 const delayArb = fc.constantFrom(0, 0, 0, 500, 2500, 7500 as const)
 
-const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  {
-    weight: 8,
-    arbitrary: fc.record({
-      kind: fc.constant('enqueue' as const),
-      task: taskArb,
-      entity: fc.nat(ENTITIES.length - 1),
-      priority: fc.constantFrom(0, 1, 2, 3 as const),
-      delay: fc.record({ via: fc.constantFrom('delay_ms', 'run_at' as const), ms: delayArb })
-    })
-  },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('patch' as const), ref: refArb, priority: fc.constantFrom(1, 2, 3 as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), ref: refArb }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('status' as const), ref: refArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), ref: refArb }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('claim' as const), count: fc.constantFrom(0, 1, 1, 1, 2, 3), worker: fc.constantFrom('w1', 'w2' as const) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('complete' as const), pick: fc.nat(15), stale: fc.boolean(), result: fc.nat(RESULTS.length - 1) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('fail' as const), pick: fc.nat(15), stale: fc.boolean(), retryInMs: fc.constantFrom(null, null, 1000, 5000, 30_000) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(1000, 5000, LEASE_MS + 1) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('batch' as const),
-      items: fc.array(fc.record({ task: taskArb, entity: fc.nat(ENTITIES.length - 1), priority: fc.constantFrom(0, 1, 2, 3 as const), runAfterMs: delayArb }),
-        { minLength: 1, maxLength: 4 })
-    })
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('handler' as const),
-      task: fc.constantFrom('ta', 'tb' as const),
-      maxAttempts: fc.constantFrom(null, 1, 2, 3),
-      limits: limitsArb
-    })
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), target: fc.constantFrom<'queue' | Task>('queue', 'ta', 'tb', 'ta', 'tb', 'nope'), pause: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(15), stale: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('extend' as const), picks: fc.array(fc.nat(15), { minLength: 1, maxLength: 3 }), stale: fc.boolean() }) }
-)
+/** One arbitrary per kind of command; a run draws them with the weights of its mix. */
+const commandArbs: { [K in Command['kind']]: fc.Arbitrary<Extract<Command, { kind: K }>> } = {
+  enqueue: fc.record({
+    kind: fc.constant('enqueue' as const),
+    task: taskArb,
+    entity: fc.nat(ENTITIES.length - 1),
+    priority: fc.constantFrom(0, 1, 2, 3 as const),
+    delay: fc.record({ via: fc.constantFrom('delay_ms', 'run_at' as const), ms: delayArb })
+  }),
+  patch: fc.record({ kind: fc.constant('patch' as const), ref: refArb, priority: fc.constantFrom(1, 2, 3 as const) }),
+  cancel: fc.record({ kind: fc.constant('cancel' as const), ref: refArb }),
+  status: fc.record({ kind: fc.constant('status' as const), ref: refArb }),
+  retry: fc.record({ kind: fc.constant('retry' as const), ref: refArb }),
+  claim: fc.record({ kind: fc.constant('claim' as const), count: fc.constantFrom(0, 1, 1, 1, 2, 3), worker: fc.constantFrom('w1', 'w2' as const) }),
+  complete: fc.record({ kind: fc.constant('complete' as const), pick: fc.nat(15), stale: fc.boolean(), result: fc.nat(RESULTS.length - 1) }),
+  fail: fc.record({ kind: fc.constant('fail' as const), pick: fc.nat(15), stale: fc.boolean(), retryInMs: fc.constantFrom(null, null, 1000, 5000, 30_000) }),
+  advance: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(1000, 5000, LEASE_MS + 1) }),
+  batch: fc.record({
+    kind: fc.constant('batch' as const),
+    items: fc.array(fc.record({ task: taskArb, entity: fc.nat(ENTITIES.length - 1), priority: fc.constantFrom(0, 1, 2, 3 as const), runAfterMs: delayArb }),
+      { minLength: 1, maxLength: 4 })
+  }),
+  handler: fc.record({
+    kind: fc.constant('handler' as const),
+    task: fc.constantFrom('ta', 'tb' as const),
+    maxAttempts: fc.constantFrom(null, 1, 2, 3),
+    limits: limitsArb,
+    policy: policyArb
+  }),
+  pause: fc.record({ kind: fc.constant('pause' as const), target: fc.constantFrom<'queue' | Task>('queue', 'ta', 'tb', 'ta', 'tb', 'nope'), pause: fc.boolean() }),
+  release: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(15), stale: fc.boolean() }),
+  extend: fc.record({ kind: fc.constant('extend' as const), picks: fc.array(fc.nat(15), { minLength: 1, maxLength: 3 }), stale: fc.boolean() }),
+  accept: fc.record({ kind: fc.constant('accept' as const), pick: fc.nat(15), stale: fc.constantFrom(false, false, false, true), leaseMs: reportLeaseArb }),
+  report: fc.record({
+    kind: fc.constant('report' as const),
+    op: fc.constantFrom<ReportOp>('heartbeat', 'progress', 'progress', 'complete', 'complete', 'fail', 'fail'),
+    token: fc.constantFrom<TokenKind>('current', 'current', 'current', 'current', 'current', 'ended', 'ended', 'other', 'made-up', 'none'),
+    pick: fc.nat(15),
+    scoped: fc.boolean(),
+    leaseMs: reportLeaseArb,
+    percent: fc.constantFrom(null, 0, 37.5, 100 as const),
+    message: fc.nat(PROGRESS_MESSAGES.length - 1),
+    result: fc.option(fc.nat(RESULTS.length - 1)),
+    retry: fc.constantFrom(null, true, false)
+  })
+}
+
+function mix (weights: Partial<Record<Command['kind'], number>>, more: Array<fc.WeightedArbitrary<Command>> = []): fc.Arbitrary<Command> {
+  return fc.oneof(...Object.entries(weights).map(([kind, weight]) => ({ weight, arbitrary: commandArbs[kind as Command['kind']] as fc.Arbitrary<Command> })), ...more)
+}
+
+/** Every kind of request, in proportions that keep each part of the queue busy. */
+const everything = mix({ enqueue: 8, patch: 3, cancel: 2, status: 3, retry: 2, claim: 5, complete: 4, fail: 4, advance: 2, batch: 2, handler: 2, pause: 2, release: 1, extend: 2, accept: 2, report: 4 })
+/**
+ * Mostly jobs that async handlers take and report on, so that a run sees hand-offs, reports under
+ * way and after, lapses, retries and max_concurrency with jobs held by handlers.
+ */
+const asyncHandlers = mix({ enqueue: 4, claim: 6, accept: 7, report: 10, advance: 6, extend: 2, complete: 1, fail: 1, release: 1, handler: 1, status: 1, cancel: 1, retry: 1, pause: 1 }, [{
+  // Jobs to take, ready now.
+  weight: 7,
+  arbitrary: fc.record({
+    kind: fc.constant('enqueue' as const),
+    task: fc.constantFrom<Task>('ta', 'tb'),
+    entity: fc.nat(ENTITIES.length - 1),
+    priority: fc.constantFrom(0, 1, 2, 3 as const),
+    delay: fc.constant<Delay>({ via: 'delay_ms', ms: 0 })
+  })
+}])
 
 describe('queue model (fast-check)', () => {
   const redis = sharedRedis()
@@ -802,34 +1108,47 @@ describe('queue model (fast-check)', () => {
   })
 
   it(`should behave like the model over random command sequences (seed ${SEED}, ${NUM_RUNS} runs)`, async (t) => {
-    t.diagnostic(`fast-check seed ${SEED}, ${NUM_RUNS} runs (JOBQ_FC_SEED / JOBQ_FC_RUNS to change)`)
-    const seen = new Map<string, number>()
-    // Each run starts with limits of its own, so that they hold claims back often enough.
-    const startArb = fc.record({ ta: limitsArb, tb: limitsArb })
-    await fc.assert(fc.asyncProperty(startArb, fc.array(commandArb, { minLength: 10, maxLength: 80, size: 'max' }), async (limits, commands) => {
-      const cleanups: Array<() => unknown> = []
-      try {
-        const app = await buildTestApp({ after: (fn) => cleanups.push(fn) }, redis().url)
-        // The worker's clock runs a day ahead, moved only by `advance`: the API's own housekeeping
-        // (on the real clock) then never finds a lease lapsed or a retry due, so the model decides when.
-        const model = new Model(Date.now() + DAY)
-        for (const [task, maxAttempts] of Object.entries(HANDLERS)) {
-          const start = limits[task as 'ta' | 'tb']
-          await registerHandler(app, task, 'http://127.0.0.1:9/hook', { max_attempts: maxAttempts, ...limitSettings(start) })
-          model.flow.set(task, { ...start, paused: false, tat: null })
-        }
-        const worker = new JobQueue({ redis: app.jobQueue.redis, queue: app.jobQueue.queueName, clock: () => model.now })
-        for (const [n, cmd] of commands.entries()) {
-          const outcome = `${cmd.kind}: ${await step(app, worker, model, cmd, n)}`
-          seen.set(outcome, (seen.get(outcome) ?? 0) + 1)
-          await checkOverview(app, model, `step ${n} ${JSON.stringify(cmd)}`)
-        }
-        await checkEverything(app, model)
-      } finally {
-        for (const fn of cleanups.reverse()) await fn()
-      }
-    }), { seed: SEED, numRuns: NUM_RUNS, path: PATH, includeErrorInReport: true })
-    const steps = [...seen.values()].reduce((a, b) => a + b, 0)
-    t.diagnostic(`${steps} steps checked: ${[...seen].sort().map(([k, v]) => `${k} ×${v}`).join(', ')}`)
+    await checkAgainstModel(t, redis().url, everything, NUM_RUNS)
+  })
+
+  it(`should behave like the model while async handlers take jobs and report on them (seed ${SEED}, ${ASYNC_RUNS} runs)`, async (t) => {
+    await checkAgainstModel(t, redis().url, asyncHandlers, ASYNC_RUNS)
   })
 })
+
+/** Runs `numRuns` random command sequences against a fresh queue and the model, step by step. */
+async function checkAgainstModel (t: TestContext, redisUrl: string, commandArb: fc.Arbitrary<Command>, numRuns: number): Promise<void> {
+  t.diagnostic(`fast-check seed ${SEED}, ${numRuns} runs (JOBQ_FC_SEED / JOBQ_FC_RUNS to change)`)
+  const seen = new Map<string, number>()
+  // Each run starts with limits and settings of its own, so that limits hold claims back often
+  // enough and async handlers are there from the start.
+  const startArb = fc.record({ ta: fc.tuple(limitsArb, policyArb), tb: fc.tuple(limitsArb, policyArb) })
+  await fc.assert(fc.asyncProperty(startArb, fc.array(commandArb, { minLength: 10, maxLength: 80, size: 'max' }), async (start, commands) => {
+    const cleanups: Array<() => unknown> = []
+    try {
+      // The queues' clock (the API's and the worker's) runs a day ahead, moved only by `advance`,
+      // which runs housekeeping at once: the API's own, which may run at any moment, then finds
+      // nothing more to do, so the model decides when leases lapse and retries come due.
+      const model = new Model(Date.now() + DAY)
+      const app = await buildTestApp({ after: (fn) => cleanups.push(fn) }, redisUrl, {}, { clock: () => model.now })
+      for (const [task, maxAttempts] of Object.entries(HANDLERS)) {
+        const [limits, policy] = start[task as 'ta' | 'tb']
+        const res = await app.inject({ method: 'PUT', url: `/handlers/${task}`, payload: handlerSettings(maxAttempts, limits, policy) })
+        assert.equal(res.statusCode, 201, res.body)
+        model.flow.set(task, { ...limits, paused: false, tat: null })
+        model.policies.set(task, policy)
+      }
+      const worker = new JobQueue({ redis: app.jobQueue.redis, queue: app.jobQueue.queueName, clock: () => model.now })
+      for (const [n, cmd] of commands.entries()) {
+        const outcome = `${cmd.kind}: ${await step(app, worker, model, cmd, n)}`
+        seen.set(outcome, (seen.get(outcome) ?? 0) + 1)
+        await checkOverview(app, model, `step ${n} ${JSON.stringify(cmd)}`)
+      }
+      await checkEverything(app, model)
+    } finally {
+      for (const fn of cleanups.reverse()) await fn()
+    }
+  }), { seed: SEED, numRuns, path: PATH, includeErrorInReport: true })
+  const steps = [...seen.values()].reduce((a, b) => a + b, 0)
+  t.diagnostic(`${steps} steps checked: ${[...seen].sort().map(([k, v]) => `${k} ×${v}`).join(', ')}`)
+}
