@@ -308,9 +308,14 @@ export class JobQueue {
     const { recovered } = await this.claim(0, workerId, 0)
     const trimmed = await this.call(() => this.redis.trimHistory(k.completed, k.failed, k.cancelled, k.jobs, k.entities,
       this.now(), this.completedRetentionMs, this.failedRetentionMs, 1000)) as number
-    // `~`: Redis trims whole nodes of the stream only, which is cheap; the stream keeps a little more.
-    await this.call(() => this.redis.xtrim(k.events, 'MAXLEN', '~', this.eventsRetention))
+    await this.trimEvents()
     return { recovered, trimmed }
+  }
+
+  /** Caps the event stream at JOBQ_EVENTS_RETENTION entries. */
+  async trimEvents (): Promise<void> {
+    // `~`: Redis trims whole nodes of the stream only, which is cheap; the stream keeps a little more.
+    await this.call(() => this.redis.xtrim(this.keys.events, 'MAXLEN', '~', this.eventsRetention))
   }
 
   /**
