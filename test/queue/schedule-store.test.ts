@@ -128,4 +128,34 @@ describe('ScheduleStore: firing ticks', () => {
       '2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z'
     ])
   })
+
+  it('should acknowledge a change or a trigger only once replicas have it (JOBQ_WAIT_REPLICAS), and report a tick they did not confirm', async (t) => {
+    const { clock, app, queue } = await setup(t, redis().url)
+    const { redis: client, keys, queueName } = app.jobQueue
+    // This Redis has no replica: every write runs, and none is confirmed within 50 ms.
+    const store = new ScheduleStore(client, keys, queueName, () => clock.now, { replicas: 1, timeoutMs: 50 })
+    const unconfirmed = { code: 'JQ_ERR_NOT_REPLICATED', statusCode: 503 }
+    await assert.rejects(store.put('s', everySecond), unconfirmed)
+    assert.equal((await store.get('s'))?.next_run_at, START + 1000, 'the PUT ran on the master')
+    await assert.rejects(store.trigger('s'), unconfirmed)
+    assert.equal((await queue.overview()).queued, 1, 'the trigger enqueued')
+
+    clock.now = START + 1000
+    const [firing] = await store.fireDue()
+    assert.deepEqual([firing.replicated, firing.outcome, firing.schedule.next_run_at], [false, 'exists', START + 2000])
+    assert.deepEqual(await store.fireDue(), [], 'the tick fired: nothing is due again')
+
+    await assert.rejects(store.setPaused('s', true), unconfirmed)
+    // Already paused (perhaps by another connection): what it finds is written again, for this
+    // connection's WAIT to cover; without replicas to wait for, nothing is written.
+    const hsets = async () => Number(/^cmdstat_hset:calls=(\d+)/m.exec(await client.info('commandstats'))?.[1] ?? 0)
+    const before = await hsets()
+    assert.equal((await new ScheduleStore(client, keys, queueName, () => clock.now).setPaused('s', true))?.paused, true)
+    assert.equal(await hsets(), before)
+    await assert.rejects(store.setPaused('s', true), unconfirmed)
+    assert.equal(await hsets(), before + 1)
+    await assert.rejects(store.delete('s'), unconfirmed)
+    assert.equal(await store.get('s'), null)
+    assert.deepEqual(await queue.checkInvariants(), [])
+  })
 })
