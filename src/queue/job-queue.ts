@@ -327,7 +327,7 @@ export class JobQueue {
   async checkInvariants (): Promise<string[]> {
     const k = this.keys
     return await this.call(() => this.redis.checkInvariants(k.queued, k.processing, k.scheduled, k.completed,
-      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k))) as string[]
+      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k), k.schedules, k.ticks)) as string[]
   }
 
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {

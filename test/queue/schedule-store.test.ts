@@ -64,11 +64,13 @@ describe('ScheduleStore: firing ticks', () => {
     assert.deepEqual([byName.last.tick, byName.last.outcome, byName.last.schedule.next_run_at], [START + 5000, 'created', START + 6000])
     assert.deepEqual([byName.none.tick, byName.none.job, byName.none.schedule.next_run_at], [null, null, START + 6000])
     assert.equal((await queue.overview()).queued, 1, 'one job for five missed ticks, none for the schedule that skips them')
+    assert.deepEqual([byName.last.missed, byName.none.missed], [true, true])
     assert.deepEqual(await store.fireDue(), [])
+    assert.deepEqual(await queue.checkInvariants(), [])
   })
 
   it('should fire nothing while paused, fire from the next tick on resume, and trigger without moving the schedule', async (t) => {
-    const { clock, store } = await setup(t, redis().url)
+    const { clock, store, queue } = await setup(t, redis().url)
     await store.put('s', { ...everySecond, cron: '0 0 * * *' })
     const paused = await store.setPaused('s', true)
     assert.deepEqual([paused?.paused, paused?.next_run_at, await store.nextTickAt()], [true, null, null])
@@ -83,6 +85,7 @@ describe('ScheduleStore: firing ticks', () => {
     assert.deepEqual([resumed?.paused, resumed?.next_run_at], [false, Date.parse('2030-06-03T00:00:00Z')])
     assert.equal(await store.setPaused('missing', false), null)
     assert.equal(await store.trigger('missing'), null)
+    assert.deepEqual(await queue.checkInvariants(), [])
   })
 
   it('should not fire a tick planned from a definition that has since changed', async (t) => {
@@ -101,12 +104,14 @@ describe('ScheduleStore: firing ticks', () => {
   })
 
   it('should drop a tick whose schedule is gone, rather than find it due at every look', async (t) => {
-    const { clock, store, app } = await setup(t, redis().url)
+    const { clock, store, app, queue } = await setup(t, redis().url)
     await store.put('s', everySecond)
     await app.jobQueue.redis.hdel(app.jobQueue.keys.schedules, 's')
+    assert.deepEqual(await queue.checkInvariants(), [`ticks waits for s at ${START + 1000} but there is no such schedule`])
     clock.now = START + 1000
     assert.deepEqual(await store.fireDue(), [])
     assert.equal(await store.nextTickAt(), null)
+    assert.deepEqual(await queue.checkInvariants(), [])
   })
 
   it('should fire a daily 02:30 in Europe/Berlin once on the spring-forward and once on the fall-back day (a fixed clock)', async (t) => {
