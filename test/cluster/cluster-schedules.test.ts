@@ -81,19 +81,23 @@ describe('schedules on a Redis Cluster (3 masters, 3 replicas)', () => {
       const ticks = ticksOf(hook, `tick-${q}`)
       const late = ticks.map((d) => d.lateMs).sort((a, b) => a - b)
       const seen = new Set(ticks.map((d) => d.tick))
+      const waits = Number(/^cmdstat_wait:calls=(\d+)/m.exec(await (await cluster.masterOf(q)).client.info('commandstats'))?.[1] ?? 0)
       const missing = []
       for (let tick = (Math.floor(putAt / 1000) + 1) * 1000; tick <= deletedAt; tick += 1000) if (!seen.has(tick)) missing.push(tick - putAt)
       t.diagnostic(`${q} (master ${(await cluster.masterOf(q)).port}): ${ticks.length} jobs for ${seconds} s of ticks, ` +
         `${ticks.length - new Set(ticks.map((d) => d.tick)).size} ticks twice, tick to callback p50 ${late[Math.floor(late.length / 2)]?.toFixed(1)} ms, ` +
         `max ${late.at(-1)?.toFixed(1)} ms; worker killed ${((killedAt - putAt) / 1000).toFixed(1)} s in; ` +
-        `no job for the ticks at ${JSON.stringify(missing)} ms after the PUT (deleted ${deletedAt - putAt} ms after)`)
+        `no job for the ticks at ${JSON.stringify(missing)} ms after the PUT (deleted ${deletedAt - putAt} ms after); ${waits} WAIT calls on its master`)
       assert.equal(new Set(ticks.map((d) => d.tick)).size, ticks.length, `${q}: no tick delivered twice`)
       assert.equal(new Set(ticks.map((d) => d.jobId)).size, ticks.length, `${q}: one job per tick`)
       assert.ok(Math.abs(ticks.length - seconds) <= 1, `${q}: ${ticks.length} jobs for ${seconds} s`)
       for (const { tick } of ticks) assert.ok(tick > putAt && tick <= deletedAt && tick % 1000 === 0, `${q}: tick ${tick}`)
       assert.ok(ticks.some((d) => d.tick > killedAt), `${q}: ticks fired after the kill`)
       assert.deepEqual(await app.queues.get(q).jobs.checkInvariants(), [])
+      // WAIT ran on the queue's master after each tick's fire and after its job's completion (one each at least).
+      assert.ok(waits >= ticks.length * 2, `${q}: ${waits} WAIT calls for ${ticks.length} ticks`)
     }
+    for (const worker of workers) assert.doesNotMatch(worker.output(), /too few replicas confirmed/)
     t.diagnostic(`cluster and workers up in ${((ready - began) / 1000).toFixed(1)} s, whole test ${((Date.now() - began) / 1000).toFixed(1)} s`)
   })
 })
