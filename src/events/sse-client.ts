@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RedisClient } from '../queue/redis.js'
 import { compareIds, type JobEvent } from './event.js'
-import type { ListenerIndex, QueueEventReader, RawEntry, StreamEntry } from './queue-reader.js'
+import { wholeBatch, type ListenerIndex, type QueueEventReader, type RawEntry, type StreamEntry } from './queue-reader.js'
 import { decodeEntry, sseFrame } from './event.js'
 
 /** Which events a client asked for (?job_id=, ?entity_id=, ?task=, ?types=); every one when empty. */
@@ -57,6 +57,12 @@ export class SseClient {
     return this.closed
   }
 
+  /** No filter: every entry of every batch is this client's. */
+  private get takesEverything (): boolean {
+    const { filter } = this.options
+    return filter.job_id === undefined && filter.entity_id === undefined && filter.task === undefined && filter.types === undefined
+  }
+
   /** What the reader may hand this client alone: the entries of its job, or of its entity. */
   get index (): ListenerIndex | undefined {
     const { job_id: jobId, entity_id: entityId } = this.options.filter
@@ -76,6 +82,11 @@ export class SseClient {
     }
     // One write per batch, not per event: a busy queue's batches hold hundreds.
     const { filter } = this.options
+    if (from === 0 && this.takesEverything) {
+      this.write(wholeBatch(entries))
+      this.cursor = entries[entries.length - 1].id
+      return
+    }
     let text = ''
     for (let i = from; i < entries.length; i++) {
       if (matches(filter, entries[i].event)) text += entries[i].frame
@@ -163,7 +174,7 @@ export class SseClient {
    * Writes, unless the client left more than the bound unread: it stopped reading, and is dropped
    * rather than buffered for. Its buffer never holds more than the bound and one batch of events.
    */
-  private write (text: string): void {
+  private write (text: string | Buffer): void {
     const { raw, maxBufferBytes, log, queue } = this.options
     if (this.closed || raw.destroyed) return
     if (raw.writableLength > maxBufferBytes) {

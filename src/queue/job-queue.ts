@@ -3,7 +3,7 @@ import { writeAcknowledged, type AcknowledgedWrite, type ReplicaWait } from './a
 import { EnqueueCoalescer } from './enqueue-coalescer.js'
 import { errorFromScriptCode, InvalidCursorError, queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
-import { flowKeys, queueKeys, type QueueKeys } from './keys.js'
+import { enqueueKeys, flowKeys, queueKeys, type QueueKeys } from './keys.js'
 import { CallbackTokens } from './callback-token.js'
 import { toQueueError } from './redis-errors.js'
 
@@ -110,12 +110,10 @@ export class JobQueue {
 
   /** Enqueues a batch atomically; each job gets its own outcome, in input order. */
   async enqueueMany (jobs: NewJob[]): Promise<EnqueueResult[]> {
-    const k = this.keys
     const args: Array<string | number> = [this.now(), jobs.length]
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata, j.due_at ?? 0)
     if (this.replicaWait.replicas > 0) args.push('1')
-    const reply = await this.write('enqueueJobs', [k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, k.scheduled,
-      ...flowKeys(k), k.events, ...args])
+    const reply = await this.write('enqueueJobs', [...enqueueKeys(this.keys), ...args])
     if (reply[0] === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     return decodeJobs(reply).map(({ code, job }, i) => {
       if (code < 0) return { outcome: 'no_handler', job: null }
