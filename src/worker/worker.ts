@@ -12,7 +12,7 @@ import { callbackOrigin, Interrupt } from './dispatch.js'
 import { Batcher } from './batcher.js'
 import { jobFields, runAttempt, SHUTDOWN, type AttemptContext } from './attempt.js'
 import type { HandlerHosts } from '../queue/handler-hosts.js'
-import { handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js'
+import { countTick, handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js'
 import { ServedQueue } from './served-queue.js'
 import { shareSlots } from './fair-share.js'
 import { WakeListener } from './wake-listener.js'
@@ -114,7 +114,11 @@ export class Worker {
       onWake: (name, message) => this.heard(name, message),
       onSubscribed: () => this.lookEverywhere()
     })
-    this.ticker = new ScheduleTicker({ logger: options.logger })
+    const { metrics } = options
+    this.ticker = new ScheduleTicker({
+      logger: options.logger,
+      onFired: metrics ? (queue, firing) => countTick(metrics, queue, firing) : undefined
+    })
   }
 
   /** Serves a queue (its data format already checked); serving it twice changes nothing. */
