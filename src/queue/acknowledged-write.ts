@@ -50,3 +50,17 @@ export async function writeAcknowledged (redis: RedisClient, wait: ReplicaWait, 
     return reply
   }
 }
+
+/**
+ * How many replicas have everything this client's connection to `key`'s master wrote so far, as
+ * WAIT answers it: for a group of writes sent without a wait of their own, so that N writes cost one
+ * wait, not N in turn (Redis blocks a connection in WAIT, so N waits on one connection add up).
+ * True when at least `wait.replicas` confirmed within the timeout.
+ */
+export async function replicasConfirm (redis: RedisClient, wait: ReplicaWait, key: string): Promise<boolean> {
+  // The keyed command routes the pipeline, WAIT included, to the connection that sent the writes.
+  const results = await redis.pipeline().exists(key).wait(wait.replicas, wait.timeoutMs).exec()
+  const [, [waitErr, acked]] = results as Array<[Error | null, unknown]>
+  if (waitErr) throw waitErr
+  return (acked as number) >= wait.replicas
+}

@@ -1,6 +1,6 @@
 import createError from '@fastify/error'
 import type { RedisClient } from './redis.js'
-import { NO_REPLICA_WAIT, writeAcknowledged, type AcknowledgedWrite, type ReplicaWait } from './acknowledged-write.js'
+import { NO_REPLICA_WAIT, replicasConfirm, writeAcknowledged, type AcknowledgedWrite, type ReplicaWait } from './acknowledged-write.js'
 import { CronSchedule, planTick, type CatchUp } from './cron.js'
 import { queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, type JobRecord, type Priority } from './job.js'
@@ -69,6 +69,9 @@ const OUTCOMES: Record<number, TickOutcome> = { 1: 'created', 2: 'priority_raise
 /** Schedules fired per call of fireDue: a backlog of due ones is taken in rounds. */
 const FIRE_BATCH = 100
 
+/** What fireSchedule answers: a status, then the schedule's JSON and a job reply (includes/job.lua pushJob). */
+type FireReply = Array<string | number | null>
+
 /**
  * The recurring schedules of one queue. Tick times are computed here with the cron library and
  * compared in Redis: lua/fireSchedule-15.lua enqueues a tick's job and advances the schedule in
@@ -134,7 +137,7 @@ export class ScheduleStore {
   /** Enqueues the schedule's job now, its tick the time now, leaving its next tick where it is. Null when there is none. */
   async trigger (name: string): Promise<Firing | null> {
     const now = this.now()
-    return await this.fire(name, 'trigger', now, ['', '', now, ''], false)
+    return await this.fire(name, now, ['', '', now, ''])
   }
 
   /** The first tick any schedule of the queue waits for (ms), or null when none waits. */
@@ -154,10 +157,10 @@ export class ScheduleStore {
     if (due.length === 0) return []
     const names = due.filter((_, i) => i % 2 === 0)
     const raws = await this.call(() => this.redis.hmget(this.keys.schedules, ...names)) as Array<string | null>
-    const firings = await Promise.all(raws.map(async (raw, i) => {
+    const plans = raws.map((raw, i) => {
       // A tick with no schedule (its hash field gone by other means than DELETE): nothing waits for it.
       // The script drops it from the ticks if the schedule is still missing then.
-      if (raw === null) return await this.fire(names[i], 'tick', now, ['', '', '', ''], false)
+      if (raw === null) return { name: names[i], args: ['', '', '', ''] as Array<string | number>, missed: false }
       const schedule = JSON.parse(raw) as Schedule
       const expected = Number(due[2 * i + 1])
       let plan
@@ -168,27 +171,32 @@ export class ScheduleStore {
         // rather than being found due again at every look; a PUT brings it back.
         plan = { tick: null, next: null, missed: false }
       }
-      return await this.fire(schedule.name, 'tick', now, [expected, schedule.revision, plan.tick ?? '', plan.next ?? ''], plan.missed)
-    }))
+      return { name: schedule.name, args: [expected, schedule.revision, plan.tick ?? '', plan.next ?? ''], missed: plan.missed }
+    })
+    // Each tick's script without a wait of its own, then one WAIT for them all: Redis holds a
+    // connection in WAIT, so a wait per tick would queue up behind one another (N due schedules
+    // with replicas that do not answer: N timeouts, the worker's connection held all along).
+    const replies = await Promise.all(plans.map(async (p) =>
+      await this.call(() => this.redis.fireSchedule(...this.fireArgs(p.name, 'tick', now, p.args))) as FireReply))
+    let replicated = true
+    if (this.wait.replicas > 0 && replies.some((r) => r[0] === 1)) {
+      replicated = await this.call(() => replicasConfirm(this.redis, this.wait, this.keys.schedules)) as boolean
+    }
+    const firings = replies.map((reply, i) => this.toFiring(reply, plans[i].args, plans[i].missed, replicated))
     return firings.filter((f): f is Firing => f !== null)
   }
 
-  private async fire (name: string, mode: 'tick' | 'trigger', now: number, args: Array<string | number>,
-    missed: boolean): Promise<Firing | null> {
-    const keysAndArgs = [this.keys.schedules, this.keys.ticks, ...enqueueKeys(this.keys), now, name, mode, ...args]
-    let reply: Array<string | number | null>
-    let replicated = true
-    try {
-      reply = await this.write('fireSchedule', keysAndArgs)
-    } catch (err) {
-      // A tick fired on the master but not confirmed by replicas is reported as such rather than
-      // thrown: the schedule has moved on, so firing again would find nothing, and the worker
-      // should count and log it. A trigger's caller gets the 503, as for an enqueue.
-      const unconfirmed = err as { code?: string, reply?: Array<string | number | null> }
-      if (mode !== 'tick' || unconfirmed.code !== 'JQ_ERR_NOT_REPLICATED' || !unconfirmed.reply) throw err
-      reply = unconfirmed.reply
-      replicated = false
-    }
+  private fireArgs (name: string, mode: 'tick' | 'trigger', now: number, args: Array<string | number>): Array<string | number> {
+    return [this.keys.schedules, this.keys.ticks, ...enqueueKeys(this.keys), now, name, mode, ...args]
+  }
+
+  /** A trigger: acknowledged as an enqueue is (a 503 when too few replicas confirm it). */
+  private async fire (name: string, now: number, args: Array<string | number>): Promise<Firing | null> {
+    const reply = await this.write('fireSchedule', this.fireArgs(name, 'trigger', now, args)) as FireReply
+    return this.toFiring(reply, args, false, true)
+  }
+
+  private toFiring (reply: FireReply, args: Array<string | number>, missed: boolean, replicated: boolean): Firing | null {
     const status = reply[0] as number
     if (status === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     if (status !== 1) return null

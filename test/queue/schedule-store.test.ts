@@ -163,4 +163,22 @@ describe('ScheduleStore: firing ticks', () => {
     assert.equal(await store.get('s'), null)
     assert.deepEqual(await queue.checkInvariants(), [])
   })
+
+  it('should wait once for the replicas of all the ticks it fires together, not once per tick', async (t) => {
+    const { clock, app, queue } = await setup(t, redis().url)
+    const { redis: client, keys, queueName } = app.jobQueue
+    const plain = new ScheduleStore(client, keys, queueName, () => clock.now)
+    for (let i = 0; i < 10; i++) await plain.put(`s${i}`, { ...everySecond, job: { ...everySecond.job, entity_id: `e${i}` } })
+    // No replica: each wait lasts its whole timeout. Ten in turn would take 3 s and hold the connection.
+    const store = new ScheduleStore(client, keys, queueName, () => clock.now, { replicas: 1, timeoutMs: 300 })
+    clock.now = START + 1000
+    const started = Date.now()
+    const firings = await store.fireDue()
+    const ms = Date.now() - started
+    assert.equal(firings.length, 10)
+    assert.ok(firings.every((f) => !f.replicated && f.outcome === 'created'), JSON.stringify(firings.map((f) => [f.replicated, f.outcome])))
+    assert.ok(ms < 1500, `fired in ${ms} ms`)
+    assert.equal((await queue.overview()).queued, 10)
+    assert.deepEqual(await queue.checkInvariants(), [])
+  })
 })
