@@ -13,6 +13,7 @@ export interface WorkerMetrics {
   scheduleTicks: Counter<'queue' | 'outcome'>
   scheduleMissed: Counter<'queue' | 'action'>
   tickLateness: Histogram<'queue'>
+  unconfirmedTicks: Counter<'queue'>
 }
 
 /**
@@ -53,9 +54,15 @@ export function createWorkerMetrics (): WorkerMetrics {
     }),
     tickLateness: new Histogram({
       name: 'jobq_schedule_tick_lateness_seconds',
-      help: 'Time from a tick to its job being enqueued by this process, by queue; a catch-up counts from the latest missed tick',
+      help: 'Time from a tick to this process firing it (the enqueue script answered; with JOBQ_WAIT_REPLICAS, the replicas\' wait too), by queue; a catch-up counts from the latest missed tick',
       labelNames: ['queue'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+      registers
+    }),
+    unconfirmedTicks: new Counter({
+      name: 'jobq_schedule_unconfirmed_ticks_total',
+      help: 'Ticks this process fired that too few replicas confirmed in time (JOBQ_WAIT_REPLICAS): a failover then may fire them again',
+      labelNames: ['queue'],
       registers
     })
   }
@@ -101,6 +108,7 @@ export function countTick (metrics: WorkerMetrics, queue: string, firing: Firing
   if (firing.missed) metrics.scheduleMissed.labels(queue, firing.tick === null ? 'skipped' : 'caught_up').inc()
   if (firing.tick === null || firing.outcome === null) return
   metrics.scheduleTicks.labels(queue, firing.outcome).inc()
+  if (!firing.replicated) metrics.unconfirmedTicks.labels(queue).inc()
   metrics.tickLateness.labels(queue).observe(Math.max(0, Date.now() - firing.tick) / 1000)
 }
 
