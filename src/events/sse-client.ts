@@ -13,6 +13,11 @@ export interface EventFilter {
   types?: ReadonlySet<string>
 }
 
+/** A filter that lets every event through (kept next to matches: a new field belongs in both). */
+export function matchesEverything (filter: EventFilter): boolean {
+  return filter.job_id === undefined && filter.entity_id === undefined && filter.task === undefined && filter.types === undefined
+}
+
 export function matches (filter: EventFilter, event: JobEvent): boolean {
   return (filter.job_id === undefined || filter.job_id === event.job_id) &&
     (filter.entity_id === undefined || filter.entity_id === event.entity_id) &&
@@ -57,12 +62,6 @@ export class SseClient {
     return this.closed
   }
 
-  /** No filter: every entry of every batch is this client's. */
-  private get takesEverything (): boolean {
-    const { filter } = this.options
-    return filter.job_id === undefined && filter.entity_id === undefined && filter.task === undefined && filter.types === undefined
-  }
-
   /** What the reader may hand this client alone: the entries of its job, or of its entity. */
   get index (): ListenerIndex | undefined {
     const { job_id: jobId, entity_id: entityId } = this.options.filter
@@ -82,7 +81,7 @@ export class SseClient {
     }
     // One write per batch, not per event: a busy queue's batches hold hundreds.
     const { filter } = this.options
-    if (from === 0 && this.takesEverything) {
+    if (from === 0 && matchesEverything(filter)) {
       this.write(wholeBatch(entries))
       this.cursor = entries[entries.length - 1].id
       return
