@@ -44,6 +44,8 @@ export function fractions (figures: Figure[]): Fraction[] {
 function verdict (b: Bar): string {
   if (!Number.isFinite(b.ratio)) return 'not measured'
   if (b.holds) return '**holds**'
+  // A bar of none at all (ratio <= 0) fails by any amount.
+  if (b.target === 0) return '**fails**'
   // How far off: the ratio against the bar, in the direction that matters.
   const off = b.op === '>=' ? 1 - b.ratio / b.target : b.ratio / b.target - 1
   return `**fails** by ${(off * 100).toFixed(0)}%`

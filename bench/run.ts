@@ -18,6 +18,7 @@ import { memoryPerJob } from './figures/memory.js'
 import { heldBacklog } from './figures/held-backlog.js'
 import { eventFanOut } from './figures/events.js'
 import { scheduleTicks } from './figures/ticks.js'
+import { delayedJobs } from './figures/delayed.js'
 import { json, markdown, type Meta } from './report.js'
 
 /**
@@ -103,7 +104,8 @@ async function main (): Promise<number> {
     ['6', 'Memory', memoryPerJob],
     ['7', 'A paused handler\'s backlog', heldBacklog],
     ['8', 'Live events', eventFanOut],
-    ['9', 'Schedule ticks', scheduleTicks]
+    ['9', 'Schedule ticks', scheduleTicks],
+    ['10', 'Delayed jobs', delayedJobs]
   ]
   const figures: Figure[] = []
   for (const [id, title, run] of steps) {
@@ -143,7 +145,7 @@ async function main (): Promise<number> {
       'redis-server --port <free> --bind 127.0.0.1 --dir <temp dir> --save \'\' --appendonly no',
       'PORT=0 node --import tsx bench/servers/handler.ts                       # the handler: node:http, 200 {}',
       `REDIS_URL=redis://127.0.0.1:<port> HOST=127.0.0.1 PORT=<free> JOBQ_QUEUE=${QUEUE} LOG_LEVEL=warn node dist/cli.js api`,
-      `REDIS_URL=redis://127.0.0.1:<port> JOBQ_QUEUE=${QUEUE} JOBQ_CONCURRENCY=${opts.concurrency} LOG_LEVEL=warn node dist/cli.js worker   # figures 3 and 4, one per round`,
+      `REDIS_URL=redis://127.0.0.1:<port> JOBQ_QUEUE=${QUEUE} JOBQ_CONCURRENCY=${opts.concurrency} LOG_LEVEL=warn node dist/cli.js worker   # figures 3, 4, 7, 9 and 10, one per round`,
       'REDIS_URL=... HOST=127.0.0.1 PORT=<free> JOBQ_QUEUE=big LOG_LEVEL=warn node dist/cli.js api   # figure 5, the big queue',
       'PORT=<free> LOG_LEVEL=warn node --import tsx bench/servers/bare-api.ts   # figure 1 reference',
       'node --import tsx bench/servers/sse-clients.ts http://127.0.0.1:<api port>/events 990 10   # figure 8: the SSE streams',

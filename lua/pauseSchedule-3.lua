@@ -7,6 +7,7 @@
   KEYS[3] wake      CHANNEL jobq:{q}:wake       not a key: published to with 'schedules' on resume
   ARGV[1] name  ARGV[2] '1' to pause, '0' to resume  ARGV[3] now (ms)
   ARGV[4] next tick (ms) after now, '' when the expression never matches again
+  ARGV[5] '1' when the caller waits for replicas (JOBQ_WAIT_REPLICAS), else '' or absent
   Returns the schedule JSON, or false when there is no such schedule.
 ]]
 local rcall = redis.call
@@ -15,7 +16,12 @@ local raw = rcall('HGET', schedulesKey, name)
 if not raw then return false end
 local schedule = cjson.decode(raw)
 local pause = ARGV[2] == '1'
-if schedule.paused == pause then return raw end
+if schedule.paused == pause then
+  -- Already so, perhaps through another connection and not on a replica yet: the caller's WAIT
+  -- counts its own connection's writes only, so rewriting the same record makes it cover that one.
+  if ARGV[5] == '1' then rcall('HSET', schedulesKey, name, raw) end
+  return raw
+end
 
 schedule.paused = pause
 schedule.revision = schedule.revision + 1

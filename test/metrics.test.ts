@@ -79,4 +79,26 @@ describe('worker metrics on JOBQ_METRICS_PORT', () => {
     assert.equal(m.get('jobq_callbacks_in_flight'), 0)
     assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404)
   })
+  it('should count the schedule ticks it fired by outcome, the missed ones it caught up, and time their lateness', async (t) => {
+    const redis = await startRedis(t)
+    const app = await buildTestApp(t, redis.url)
+    const hooks = await startHookServer(t, ok)
+    await registerHandler(app, 'tick', hooks.url)
+    const put = await app.inject({ method: 'PUT', url: '/schedules/s', payload: { cron: '* * * * * *', job: { task: 'tick', entity_id: 't' } } })
+    assert.equal(put.statusCode, 201, put.body)
+    // No worker fires the first tick within a second of its time: the first firing catches up.
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(put.json().next_run_at) + 1200 - Date.now()))
+    const port = await freePort()
+    await startWorker(t, { redisUrl: redis.url, queue: app.jobQueue.queueName, env: { JOBQ_METRICS_PORT: String(port) } })
+    await hooks.waitForDeliveries(3)
+    const m = parseMetrics(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())
+    t.diagnostic([...m].filter(([name]) => name.startsWith('jobq_schedule_')).map(([name, n]) => `${name} ${n}`).join(', '))
+    const created = m.get('jobq_schedule_ticks_total{outcome="created"}') ?? 0
+    assert.ok(created >= 3, `${created} ticks created`)
+    assert.ok((m.get('jobq_schedule_missed_total{action="caught_up"}') ?? 0) >= 1, 'the first firing caught up')
+    const fired = [...m].filter(([name]) => name.startsWith('jobq_schedule_ticks_total')).reduce((sum, [, n]) => sum + n, 0)
+    assert.equal(m.get('jobq_schedule_tick_lateness_seconds_count'), fired, 'one lateness per tick that enqueued')
+    // Within a second of its tick (a catch-up counts from the latest missed one), but on a loaded moment.
+    assert.ok((m.get('jobq_schedule_tick_lateness_seconds_bucket{le="1"}') ?? 0) >= fired - 2, JSON.stringify([...m].filter(([n]) => n.includes('lateness'))))
+  })
 })

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
 import { HandlerStore } from '../../src/queue/handler-store.js'
+import { enqueueKeys } from '../../src/queue/keys.js'
 import { readScripts } from '../../src/queue/scripts.js'
 import type { Ctx, Figure } from '../lib/context.js'
 import { undiciLoop } from '../lib/load.js'
@@ -34,7 +35,7 @@ export async function ceilings (ctx: Ctx): Promise<Figure> {
   const figure: Figure = { id: 'C', title: 'Ceilings of this machine', rows: [], bars: [], notes: [], cpu: [] }
   const rounds = opts.quick ? 1 : 2
   const source = readScripts().find((s) => s.name === 'enqueueJobs')
-  if (!source) throw new Error('lua/enqueueJobs-8.lua not found')
+  if (!source) throw new Error('the enqueueJobs script was not found in lua/')
 
   const p1: number[] = []
   const p16: number[] = []
@@ -45,13 +46,13 @@ export async function ceilings (ctx: Ctx): Promise<Figure> {
       const queue = await ctx.queue('rb')
       await new HandlerStore(queue.redis, queue.keys).put(TASK, { url: ctx.handlerUrl })
       const sha = await redis.client.script('LOAD', source.lua) as string
-      const k = queue.keys
+      const keys = enqueueKeys(queue.keys)
       // KEYS and ARGV as in the script's header: one job per call, a fresh entity per call (-r).
       const args = ['-h', '127.0.0.1', '-p', String(redis.port), '-n', String(opts.redisBenchRequests), '-c', '50',
         '-P', String(pipeline), '-r', '100000000', '--csv',
-        'EVALSHA', sha, '8', k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, k.scheduled,
+        'EVALSHA', sha, String(keys.length), ...keys,
         String(Date.now()), '1', TASK, 'ent-__rand_int__', '2', ARGS_JSON, JSON.stringify(KWARGS), '{}', '0']
-      redisBenchmarkCommand = `redis-benchmark ${args.slice(0, 8).join(' ')} -P 1|16 ${args.slice(10, 13).join(' ')} EVALSHA <sha of enqueueJobs> 8 <8 keys> <now> 1 ${TASK} ent-__rand_int__ 2 '<198 B args>' '{"lang":"en"}' '{}' 0`
+      redisBenchmarkCommand = `redis-benchmark ${args.slice(0, 8).join(' ')} -P 1|16 ${args.slice(10, 13).join(' ')} EVALSHA <sha of enqueueJobs> ${keys.length} <${keys.length} keys> <now> 1 ${TASK} ent-__rand_int__ 2 '<198 B args>' '{"lang":"en"}' '{}' 0`
       log(`ceiling: redis-benchmark EVALSHA enqueueJobs -P ${pipeline} (round ${round + 1}/${rounds})`)
       const child = ctx.procs.start('redis-benchmark', 'redis-benchmark', args)
       const code = await child.exited

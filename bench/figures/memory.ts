@@ -7,6 +7,7 @@ import { startRedis, type BenchRedis } from '../lib/redis.js'
 import { createRedis } from '../../src/queue/redis.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
 import { HandlerStore } from '../../src/queue/handler-store.js'
+import { readyKey } from '../../src/queue/keys.js'
 import { summarize } from '../lib/stats.js'
 
 const BATCH = 1000
@@ -57,7 +58,7 @@ export async function memoryPerJob (ctx: Ctx): Promise<Figure> {
           const queued = (await queue.overview()).queued
           if (queued !== n) throw new Error(`JobQ queued ${queued} of ${n} jobs`)
           runs.jobq.push((await settle() - before) / n)
-          if (round === 0) figure.notes.push(`JobQ by key (MEMORY USAGE, exact), bytes per job: ${await breakdown(redis, n, { jobs: queue.keys.jobs, entities: queue.keys.entities, queued: queue.keys.queued })}; the rest is Redis's keyspace and allocator overhead.`)
+          if (round === 0) figure.notes.push(`JobQ by key (MEMORY USAGE, exact), bytes per job: ${await breakdown(redis, n, { jobs: queue.keys.jobs, entities: queue.keys.entities, queued: queue.keys.queued, ready: readyKey(queue.keys, TASK), events: queue.keys.events })}; the rest is Redis's keyspace and allocator overhead.`)
         },
         bullmq: async () => {
           const bull = new Queue<JobBody>(`memory-${round}`, { connection: { host: '127.0.0.1', port: redis.port } })

@@ -14,7 +14,7 @@ export interface Options {
   json: boolean
   /** Write V8 CPU profiles of the JobQ API and worker processes to bench/results/profiles. */
   profile: boolean
-  /** Figures to run (ids C, 1-9); all when empty. `--only=1,3` is for working on one bar, not for the record. */
+  /** Figures to run (ids C, 1-10); all when empty. `--only=1,3` is for working on one bar, not for the record. */
   only: string[]
   /** Rounds of each contender in the throughput figures (A B A B ...). */
   rounds: number

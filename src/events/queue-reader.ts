@@ -21,6 +21,23 @@ class Entry implements StreamEntry {
   }
 }
 
+const wholeBatches = new WeakMap<StreamEntry[], Buffer>()
+
+/**
+ * Every entry of a batch as SSE bytes, encoded once for all the clients that take the whole batch
+ * (the unfiltered ones): ten such clients on a busy queue otherwise each built and encoded the same
+ * tens of kilobytes every batch (bench figure 8: 20 µs of API CPU per event).
+ */
+export function wholeBatch (entries: StreamEntry[]): Buffer {
+  let bytes = wholeBatches.get(entries)
+  if (!bytes) {
+    let text = ''
+    for (const entry of entries) text += entry.frame
+    wholeBatches.set(entries, bytes = Buffer.from(text))
+  }
+  return bytes
+}
+
 /** Told of every batch of entries the reader reads, in stream order. */
 export type EntryListener = (entries: StreamEntry[]) => void
 

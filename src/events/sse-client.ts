@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RedisClient } from '../queue/redis.js'
 import { compareIds, type JobEvent } from './event.js'
-import type { ListenerIndex, QueueEventReader, RawEntry, StreamEntry } from './queue-reader.js'
+import { wholeBatch, type ListenerIndex, type QueueEventReader, type RawEntry, type StreamEntry } from './queue-reader.js'
 import { decodeEntry, sseFrame } from './event.js'
 
 /** Which events a client asked for (?job_id=, ?entity_id=, ?task=, ?types=); every one when empty. */
@@ -11,6 +11,11 @@ export interface EventFilter {
   entity_id?: string
   task?: string
   types?: ReadonlySet<string>
+}
+
+/** A filter that lets every event through (kept next to matches: a new field belongs in both). */
+export function matchesEverything (filter: EventFilter): boolean {
+  return filter.job_id === undefined && filter.entity_id === undefined && filter.task === undefined && filter.types === undefined
 }
 
 export function matches (filter: EventFilter, event: JobEvent): boolean {
@@ -76,6 +81,11 @@ export class SseClient {
     }
     // One write per batch, not per event: a busy queue's batches hold hundreds.
     const { filter } = this.options
+    if (from === 0 && matchesEverything(filter)) {
+      this.write(wholeBatch(entries))
+      this.cursor = entries[entries.length - 1].id
+      return
+    }
     let text = ''
     for (let i = from; i < entries.length; i++) {
       if (matches(filter, entries[i].event)) text += entries[i].frame
@@ -163,7 +173,7 @@ export class SseClient {
    * Writes, unless the client left more than the bound unread: it stopped reading, and is dropped
    * rather than buffered for. Its buffer never holds more than the bound and one batch of events.
    */
-  private write (text: string): void {
+  private write (text: string | Buffer): void {
     const { raw, maxBufferBytes, log, queue } = this.options
     if (this.closed || raw.destroyed) return
     if (raw.writableLength > maxBufferBytes) {

@@ -23,54 +23,41 @@ export function createApiMetrics (queueName: string, readOverview: () => Promise
   registry.setDefaultLabels({ queue: queueName })
   collectDefaultMetrics({ register: registry, prefix: 'jobq_api_' })
   const registers = [registry]
-  // prom-client collects every metric of a scrape concurrently: the gauges share one overview read.
-  let pending: Promise<QueueOverview | null> | null = null
-  const overview = () => (pending ??= readOverview().catch(() => null).finally(() => { pending = null }))
-  const fromOverview = (name: string, help: string, labelNames: string[], fill: (gauge: Gauge, o: QueueOverview) => void) =>
+  const overview = sharedRead(readOverview)
+  const handlers = sharedRead(readHandlers)
+  /** A gauge filled at each scrape from the value of a shared read. */
+  const gauge = <T>(read: () => Promise<T | null>, name: string, help: string, labelNames: string[], fill: (g: Gauge, value: T) => void) =>
     new Gauge({
       name,
       help,
       labelNames,
       registers,
       async collect () {
-        const o = await overview()
-        if (o) fill(this, o)
-        else this.reset()
+        const value = await read()
+        // Emptied first: a label gone since the last scrape (a deleted handler) must not linger with
+        // its last values, and a gauge Redis did not answer for is left out.
+        this.reset()
+        if (value !== null) fill(this, value)
       }
     })
 
-  fromOverview('jobq_queued_jobs', 'Jobs waiting to run, by priority', ['priority'], (g, o) => {
+  gauge(overview, 'jobq_queued_jobs', 'Jobs waiting to run, by priority', ['priority'], (g, o) => {
     for (const p of [1, 2, 3] as const) g.set({ priority: String(p) }, o.by_priority[p])
   })
-  fromOverview('jobq_jobs', 'Jobs by state (completed, failed and cancelled: those still retained)', ['state'], (g, o) => {
+  gauge(overview, 'jobq_jobs', 'Jobs by state (completed, failed and cancelled: those still retained)', ['state'], (g, o) => {
     for (const state of ['queued', 'processing', 'scheduled', 'completed', 'failed', 'cancelled'] as const) g.set({ state }, o[state])
   })
-  fromOverview('jobq_oldest_queued_job_age_seconds', 'How long the longest-waiting queued job has waited since its first enqueue', [], (g, o) => {
+  gauge(overview, 'jobq_oldest_queued_job_age_seconds', 'How long the longest-waiting queued job has waited since its first enqueue', [], (g, o) => {
     g.set(o.oldest_queued_at === null ? 0 : Math.max(0, Date.now() - o.oldest_queued_at) / 1000)
   })
-  fromOverview('jobq_processed_jobs', 'Jobs that ran to an end (completed or failed) since the queue began', [], (g, o) => g.set(o.total_processed))
-  let pendingHandlers: Promise<HandlerWithCounts[] | null> | null = null
-  const handlers = () => (pendingHandlers ??= readHandlers().catch(() => null).finally(() => { pendingHandlers = null }))
-  const fromHandlers = (name: string, help: string, labelNames: string[], fill: (gauge: Gauge, h: HandlerWithCounts) => void) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      async collect () {
-        const all = await handlers()
-        // A handler deleted since the last scrape must not linger with its last values.
-        this.reset()
-        for (const h of all ?? []) fill(this, h)
-      }
-    })
-  fromHandlers('jobq_handler_jobs', 'Jobs of each handler by state: queued, scheduled, in_flight', ['handler', 'state'], (g, h) => {
-    for (const state of ['queued', 'scheduled', 'in_flight'] as const) g.set({ handler: h.name, state }, h.counts[state])
+  gauge(overview, 'jobq_processed_jobs', 'Jobs that ran to an end (completed or failed) since the queue began', [], (g, o) => g.set(o.total_processed))
+  gauge(handlers, 'jobq_handler_jobs', 'Jobs of each handler by state: queued, scheduled, in_flight', ['handler', 'state'], (g, all) => {
+    for (const h of all) for (const state of ['queued', 'scheduled', 'in_flight'] as const) g.set({ handler: h.name, state }, h.counts[state])
   })
-  fromHandlers('jobq_handler_held_jobs',
+  gauge(handlers, 'jobq_handler_held_jobs',
     'Queued jobs of a handler that wait on a limit or a pause, by reason (paused, concurrency, rate); 0 when none holds it',
-    ['handler', 'reason'], (g, h) => {
-      for (const reason of ['paused', 'concurrency', 'rate'] as const) g.set({ handler: h.name, reason }, h.counts.held === reason ? h.counts.queued : 0)
+    ['handler', 'reason'], (g, all) => {
+      for (const h of all) for (const reason of ['paused', 'concurrency', 'rate'] as const) g.set({ handler: h.name, reason }, h.counts.held === reason ? h.counts.queued : 0)
     })
   // eslint-disable-next-line no-new -- registered through `registers`; nothing else needs a handle
   new Gauge({
@@ -87,4 +74,14 @@ export function createApiMetrics (queueName: string, readOverview: () => Promise
     leaseExpiries: new Counter({ name: 'jobq_lease_expiries_total', help: 'Lapsed leases this process found and put back (or failed)', registers }),
     redisErrors
   }
+}
+
+/**
+ * One read at a time, shared by every caller while it runs: prom-client collects every metric of a
+ * scrape concurrently, and the gauges of one reader then cost one Redis call. Null when Redis did
+ * not answer.
+ */
+function sharedRead<T> (read: () => Promise<T>): () => Promise<T | null> {
+  let pending: Promise<T | null> | null = null
+  return () => (pending ??= read().catch(() => null).finally(() => { pending = null }))
 }

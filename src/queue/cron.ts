@@ -69,6 +69,8 @@ function knownZone (timezone: string): boolean {
 export interface TickPlan {
   tick: number | null
   next: number | null
+  /** Ticks were missed: `tick` (when not null) stands for all of them. */
+  missed: boolean
 }
 
 /**
@@ -80,5 +82,5 @@ export interface TickPlan {
 export function planTick (cron: CronSchedule, due: number, now: number, catchUp: CatchUp): TickPlan {
   const latest = Math.max(due, cron.lastAtOrBefore(now) ?? due)
   const missed = latest > due || now - due > MISSED_AFTER_MS
-  return { tick: missed && catchUp === 'none' ? null : latest, next: cron.nextAfter(now) }
+  return { tick: missed && catchUp === 'none' ? null : latest, next: cron.nextAfter(now), missed }
 }

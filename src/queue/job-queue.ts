@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { RedisClient } from './redis.js'
+import { writeAcknowledged, type AcknowledgedWrite, type ReplicaWait } from './acknowledged-write.js'
 import { EnqueueCoalescer } from './enqueue-coalescer.js'
-import { errorFromScriptCode, InvalidCursorError, NotReplicatedError, queueFormatError, ScriptCode } from './errors.js'
+import { errorFromScriptCode, InvalidCursorError, queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
-import { flowKeys, queueKeys, type QueueKeys } from './keys.js'
+import { enqueueKeys, flowKeys, queueKeys, type QueueKeys } from './keys.js'
 import { CallbackTokens } from './callback-token.js'
 import { toQueueError } from './redis-errors.js'
 
@@ -66,18 +66,12 @@ export interface JobQueueOptions {
   waitTimeoutMs?: number
 }
 
-/** The scripts whose effect a caller is told of: with waitReplicas, acknowledged only once replicated. */
-type AcknowledgedWrite = 'enqueueJobs' | 'updatePriority' | 'cancelJob' | 'retryJob' | 'completeAndClaim' | 'failJob' | 'pauseQueue' | 'reportAttempt'
-
 /** What a handler (or, for handoff, the worker) reports of the attempt it holds: see lua/reportAttempt. */
 export type AttemptReport =
   | { op: 'handoff' | 'heartbeat', leaseMs?: number }
   | { op: 'progress', leaseMs?: number, percent?: number, message?: string }
   | { op: 'complete', result: string | null }
   | { op: 'fail', error: string, retry: boolean }
-
-/** Cluster replies that mean the command did not run and belongs to another node (now). */
-const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/
 
 const OUTCOMES: Record<number, EnqueueOutcome> = { 1: 'created', 2: 'priority_raised', 3: 'exists', 4: 'processing' }
 const HOUR = 3_600_000
@@ -95,8 +89,8 @@ export class JobQueue {
   readonly eventsRetention: number
   private readonly now: () => number
   private readonly onRedisError: (err: Error) => void
-  private readonly waitReplicas: number
-  private readonly waitTimeoutMs: number
+  /** JOBQ_WAIT_REPLICAS and its timeout, for every acknowledged write of the queue (its schedules' too). */
+  readonly replicaWait: ReplicaWait
   private readonly coalescer = new EnqueueCoalescer(this)
   /** Signs and checks the callback tokens of this queue's attempts. */
   readonly tokens: CallbackTokens
@@ -111,18 +105,15 @@ export class JobQueue {
     this.eventsRetention = options.eventsRetention ?? 100_000
     this.now = options.clock ?? Date.now
     this.onRedisError = options.onRedisError ?? (() => {})
-    this.waitReplicas = options.waitReplicas ?? 0
-    this.waitTimeoutMs = options.waitTimeoutMs ?? 1000
+    this.replicaWait = { replicas: options.waitReplicas ?? 0, timeoutMs: options.waitTimeoutMs ?? 1000 }
   }
 
   /** Enqueues a batch atomically; each job gets its own outcome, in input order. */
   async enqueueMany (jobs: NewJob[]): Promise<EnqueueResult[]> {
-    const k = this.keys
     const args: Array<string | number> = [this.now(), jobs.length]
     for (const j of jobs) args.push(j.task, j.entity_id, j.priority, j.args, j.kwargs, j.metadata, j.due_at ?? 0)
-    if (this.waitReplicas > 0) args.push('1')
-    const reply = await this.write('enqueueJobs', [k.queued, k.jobs, k.entities, k.seq, k.wake, k.handlers, k.format, k.scheduled,
-      ...flowKeys(k), k.events, ...args])
+    if (this.replicaWait.replicas > 0) args.push('1')
+    const reply = await this.write('enqueueJobs', [...enqueueKeys(this.keys), ...args])
     if (reply[0] === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     return decodeJobs(reply).map(({ code, job }, i) => {
       if (code < 0) return { outcome: 'no_handler', job: null }
@@ -310,9 +301,14 @@ export class JobQueue {
     const { recovered } = await this.claim(0, workerId, 0)
     const trimmed = await this.call(() => this.redis.trimHistory(k.completed, k.failed, k.cancelled, k.jobs, k.entities,
       this.now(), this.completedRetentionMs, this.failedRetentionMs, 1000)) as number
-    // `~`: Redis trims whole nodes of the stream only, which is cheap; the stream keeps a little more.
-    await this.call(() => this.redis.xtrim(k.events, 'MAXLEN', '~', this.eventsRetention))
+    await this.trimEvents()
     return { recovered, trimmed }
+  }
+
+  /** Caps the event stream at JOBQ_EVENTS_RETENTION entries. */
+  async trimEvents (): Promise<void> {
+    // `~`: Redis trims whole nodes of the stream only, which is cheap; the stream keeps a little more.
+    await this.call(() => this.redis.xtrim(this.keys.events, 'MAXLEN', '~', this.eventsRetention))
   }
 
   /**
@@ -334,7 +330,7 @@ export class JobQueue {
   async checkInvariants (): Promise<string[]> {
     const k = this.keys
     return await this.call(() => this.redis.checkInvariants(k.queued, k.processing, k.scheduled, k.completed,
-      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k))) as string[]
+      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k), k.schedules, k.ticks)) as string[]
   }
 
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {
@@ -354,34 +350,9 @@ export class JobQueue {
     return job
   }
 
-  /**
-   * Runs a script whose effect the caller acknowledges. With waitReplicas, WAIT follows it in the
-   * same pipeline (so, on a cluster, on the same master) and a write too few replicas confirmed in
-   * time is JQ_ERR_NOT_REPLICATED (503): it ran, but a failover now could still lose it. Every such
-   * script is safe to send again for the same job.
-   */
+  /** Runs a script whose effect the caller acknowledges: see writeAcknowledged (JOBQ_WAIT_REPLICAS). */
   private async write (script: AcknowledgedWrite, keysAndArgs: Array<string | number>): Promise<any> {
-    if (this.waitReplicas === 0) return this.call(() => this.redis[script](...keysAndArgs))
-    return this.call(async () => {
-      for (let redirections = 0; ; redirections++) {
-        const results = await this.redis.pipeline()[script](...keysAndArgs).wait(this.waitReplicas, this.waitTimeoutMs).exec()
-        const [[scriptErr, reply], [waitErr, acked]] = results as Array<[Error | null, unknown]>
-        // A cluster pipeline whose slot moved (a failover) is not redirected by ioredis when its
-        // other command answered. The script did not run: a plain command on the same key lets the
-        // client learn where the slot is now, and the pair is sent again.
-        if (scriptErr && REDIRECTED.test(scriptErr.message) && redirections < 30) {
-          await sleep(100)
-          await this.redis.exists(String(keysAndArgs[0])).catch(() => {})
-          continue
-        }
-        if (scriptErr) throw scriptErr
-        if (waitErr) throw waitErr
-        if ((acked as number) < this.waitReplicas) {
-          throw Object.assign(new NotReplicatedError(acked as number, this.waitReplicas, this.waitTimeoutMs), { reply })
-        }
-        return reply
-      }
-    })
+    return this.call(() => writeAcknowledged(this.redis, this.replicaWait, script, keysAndArgs))
   }
 
   private async call (run: () => Promise<unknown>): Promise<any> {

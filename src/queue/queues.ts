@@ -65,7 +65,7 @@ export class Queues {
       name,
       jobs,
       handlers: new HandlerStore(this.options.redis, jobs.keys),
-      schedules: new ScheduleStore(this.options.redis, jobs.keys, name, this.options.clock)
+      schedules: new ScheduleStore(this.options.redis, jobs.keys, name, this.options.clock, jobs.replicaWait)
     }
     // Any caller can name any queue: the cache is bounded, oldest first out.
     if (this.handles.size >= this.maxCached) this.handles.delete(this.handles.keys().next().value as string)

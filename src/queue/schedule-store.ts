@@ -1,5 +1,6 @@
 import createError from '@fastify/error'
 import type { RedisClient } from './redis.js'
+import { NO_REPLICA_WAIT, replicasConfirm, writeAcknowledged, type AcknowledgedWrite, type ReplicaWait } from './acknowledged-write.js'
 import { CronSchedule, planTick, type CatchUp } from './cron.js'
 import { queueFormatError, ScriptCode } from './errors.js'
 import { decodeJob, type JobRecord, type Priority } from './job.js'
@@ -55,24 +56,36 @@ export interface Firing {
   tick: number | null
   outcome: TickOutcome | null
   job: JobRecord | null
+  /** Ticks were missed (no worker fired them in time): `tick`, when not null, stands for all of them. */
+  missed: boolean
+  /**
+   * False when JOBQ_WAIT_REPLICAS replicas did not confirm a tick's firing in time: it fired on the
+   * master, but a failover now may lose it and fire the tick again.
+   */
+  replicated: boolean
 }
 
 const OUTCOMES: Record<number, TickOutcome> = { 1: 'created', 2: 'priority_raised', 3: 'exists', 4: 'processing', [-4]: 'no_handler' }
 /** Schedules fired per call of fireDue: a backlog of due ones is taken in rounds. */
 const FIRE_BATCH = 100
 
+/** What fireSchedule answers: a status, then the schedule's JSON and a job reply (includes/job.lua pushJob). */
+type FireReply = Array<string | number | null>
+
 /**
  * The recurring schedules of one queue. Tick times are computed here with the cron library and
  * compared in Redis: lua/fireSchedule-15.lua enqueues a tick's job and advances the schedule in
  * one step, only while the schedule still waits for that tick, so each tick is enqueued once
- * however many workers fire it.
+ * however many workers fire it. Every change and firing is an acknowledged write: with
+ * JOBQ_WAIT_REPLICAS it counts only once replicas have it (src/queue/acknowledged-write.ts).
  */
 export class ScheduleStore {
   constructor (
     private readonly redis: RedisClient,
     private readonly keys: QueueKeys,
     private readonly queueName: string,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    private readonly wait: ReplicaWait = NO_REPLICA_WAIT
   ) {}
 
   /**
@@ -85,8 +98,8 @@ export class ScheduleStore {
     const next = new CronSchedule(definition.cron, definition.timezone).nextAfter(now)
     if (next === null) throw new ScheduleNeverRunsError(definition.cron)
     const k = this.keys
-    const reply = await this.call(() => this.redis.putSchedule(k.schedules, k.ticks, k.wake, k.handlers,
-      name, JSON.stringify(definition), now, next)) as [number, string?]
+    const reply = await this.write('putSchedule', [k.schedules, k.ticks, k.wake, k.handlers,
+      name, JSON.stringify(definition), now, next]) as [number, string?]
     if (reply[0] === ScriptCode.NoHandler) throw new ScheduleHandlerMissingError(definition.job.task)
     return { created: reply[0] === 1, schedule: JSON.parse(reply[1] as string) }
   }
@@ -104,7 +117,7 @@ export class ScheduleStore {
 
   /** False when there was no such schedule; the jobs its ticks enqueued stay. */
   async delete (name: string): Promise<boolean> {
-    return await this.call(() => this.redis.deleteSchedule(this.keys.schedules, this.keys.ticks, name)) === 1
+    return await this.write('deleteSchedule', [this.keys.schedules, this.keys.ticks, name]) === 1
   }
 
   /** Pauses (true) or resumes a schedule, which then fires from its next tick after now. Null when there is none. */
@@ -116,15 +129,15 @@ export class ScheduleStore {
       if (schedule === null) return null
       next = new CronSchedule(schedule.cron, schedule.timezone).nextAfter(now)
     }
-    const raw = await this.call(() => this.redis.pauseSchedule(this.keys.schedules, this.keys.ticks, this.keys.wake,
-      name, paused ? '1' : '0', now, next ?? '')) as string | null
+    const raw = await this.write('pauseSchedule', [this.keys.schedules, this.keys.ticks, this.keys.wake,
+      name, paused ? '1' : '0', now, next ?? '', this.wait.replicas > 0 ? '1' : '']) as string | null
     return raw === null ? null : JSON.parse(raw)
   }
 
   /** Enqueues the schedule's job now, its tick the time now, leaving its next tick where it is. Null when there is none. */
   async trigger (name: string): Promise<Firing | null> {
     const now = this.now()
-    return await this.fire(name, 'trigger', now, ['', '', now, ''])
+    return await this.fire(name, now, ['', '', now, ''])
   }
 
   /** The first tick any schedule of the queue waits for (ms), or null when none waits. */
@@ -144,10 +157,10 @@ export class ScheduleStore {
     if (due.length === 0) return []
     const names = due.filter((_, i) => i % 2 === 0)
     const raws = await this.call(() => this.redis.hmget(this.keys.schedules, ...names)) as Array<string | null>
-    const firings = await Promise.all(raws.map(async (raw, i) => {
+    const plans = raws.map((raw, i) => {
       // A tick with no schedule (its hash field gone by other means than DELETE): nothing waits for it.
       // The script drops it from the ticks if the schedule is still missing then.
-      if (raw === null) return await this.fire(names[i], 'tick', now, ['', '', '', ''])
+      if (raw === null) return { name: names[i], args: ['', '', '', ''] as Array<string | number>, missed: false }
       const schedule = JSON.parse(raw) as Schedule
       const expected = Number(due[2 * i + 1])
       let plan
@@ -156,23 +169,46 @@ export class ScheduleStore {
       } catch {
         // A definition this process cannot read (a timezone its ICU lacks): it waits for no tick
         // rather than being found due again at every look; a PUT brings it back.
-        plan = { tick: null, next: null }
+        plan = { tick: null, next: null, missed: false }
       }
-      return await this.fire(schedule.name, 'tick', now, [expected, schedule.revision, plan.tick ?? '', plan.next ?? ''])
-    }))
+      return { name: schedule.name, args: [expected, schedule.revision, plan.tick ?? '', plan.next ?? ''], missed: plan.missed }
+    })
+    // Each tick's script without a wait of its own, then one WAIT for them all: Redis holds a
+    // connection in WAIT, so a wait per tick would queue up behind one another (N due schedules
+    // with replicas that do not answer: N timeouts, the worker's connection held all along).
+    const replies = await Promise.all(plans.map(async (p) =>
+      await this.call(() => this.redis.fireSchedule(...this.fireArgs(p.name, 'tick', now, p.args))) as FireReply))
+    let replicated = true
+    if (this.wait.replicas > 0 && replies.some((r) => r[0] === 1)) {
+      replicated = await this.call(() => replicasConfirm(this.redis, this.wait, this.keys.schedules)) as boolean
+    }
+    const firings = replies.map((reply, i) => this.toFiring(reply, plans[i].args, plans[i].missed, replicated))
     return firings.filter((f): f is Firing => f !== null)
   }
 
-  private async fire (name: string, mode: 'tick' | 'trigger', now: number, args: Array<string | number>): Promise<Firing | null> {
-    const reply = await this.call(() => this.redis.fireSchedule(this.keys.schedules, this.keys.ticks, ...enqueueKeys(this.keys),
-      now, name, mode, ...args)) as Array<string | number | null>
+  private fireArgs (name: string, mode: 'tick' | 'trigger', now: number, args: Array<string | number>): Array<string | number> {
+    return [this.keys.schedules, this.keys.ticks, ...enqueueKeys(this.keys), now, name, mode, ...args]
+  }
+
+  /** A trigger: acknowledged as an enqueue is (a 503 when too few replicas confirm it). */
+  private async fire (name: string, now: number, args: Array<string | number>): Promise<Firing | null> {
+    const reply = await this.write('fireSchedule', this.fireArgs(name, 'trigger', now, args)) as FireReply
+    return this.toFiring(reply, args, false, true)
+  }
+
+  private toFiring (reply: FireReply, args: Array<string | number>, missed: boolean, replicated: boolean): Firing | null {
     const status = reply[0] as number
     if (status === ScriptCode.UnreadableData) throw queueFormatError(this.queueName, reply[1] as string | null, reply[2] as string)
     if (status !== 1) return null
     const schedule = JSON.parse(reply[1] as string) as Schedule
-    if (reply.length === 2) return { schedule, tick: null, outcome: null, job: null }
+    const firing = { schedule, missed, replicated }
+    if (reply.length === 2) return { ...firing, tick: null, outcome: null, job: null }
     const { code, job } = decodeJob(reply, 2)
-    return { schedule, tick: Number(args[2]), outcome: OUTCOMES[code], job: code < 0 ? null : job }
+    return { ...firing, tick: Number(args[2]), outcome: OUTCOMES[code], job: code < 0 ? null : job }
+  }
+
+  private async write (script: AcknowledgedWrite, keysAndArgs: Array<string | number>): Promise<any> {
+    return await this.call(() => writeAcknowledged(this.redis, this.wait, script, keysAndArgs))
   }
 
   private async call (run: () => Promise<unknown>): Promise<unknown> {

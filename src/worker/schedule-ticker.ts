@@ -118,8 +118,11 @@ export class ScheduleTicker {
   }
 
   private fired (queue: string, firing: Firing): void {
-    this.options.logger.debug({ queue, schedule: firing.schedule.name, tick: firing.tick, outcome: firing.outcome, job_id: firing.job?.job_id },
-      firing.tick === null ? 'schedule skipped missed ticks (catch_up none)' : 'schedule fired')
+    const fields = { queue, schedule: firing.schedule.name, tick: firing.tick, outcome: firing.outcome, job_id: firing.job?.job_id }
+    this.options.logger.debug(fields, firing.tick === null ? 'schedule skipped missed ticks (catch_up none)' : 'schedule fired')
+    if (!firing.replicated) {
+      this.options.logger.warn(fields, 'schedule fired, but too few replicas confirmed it in time (JOBQ_WAIT_REPLICAS): a failover now may fire the tick again')
+    }
     this.options.onFired?.(queue, firing)
   }
 }

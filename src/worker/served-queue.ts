@@ -19,6 +19,8 @@ export class ServedQueue<Completion> {
   wakeAt: number | null = null
   /** Wake messages heard so far: one heard while a claim was under way makes its "empty" stale. */
   news = 0
+  /** Jobs claimed since the worker last trimmed this queue's event stream: each wrote events. */
+  claimedSinceTrim = 0
   /** Claims that failed in a row, and when to try again: one failing queue does not hold up the others. */
   failures = 0
   retryAt = 0
@@ -61,6 +63,7 @@ export class ServedQueue<Completion> {
     this.failures = 0
     this.retryAt = 0
     this.wakeAt = result.nextWakeAt
+    this.claimedSinceTrim += result.jobs.length
     this.hasWork = result.jobs.length >= asked || this.news !== newsBefore ||
       (result.nextWakeAt !== null && result.nextWakeAt <= Date.now())
   }

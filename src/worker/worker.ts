@@ -12,7 +12,7 @@ import { callbackOrigin, Interrupt } from './dispatch.js'
 import { Batcher } from './batcher.js'
 import { jobFields, runAttempt, SHUTDOWN, type AttemptContext } from './attempt.js'
 import type { HandlerHosts } from '../queue/handler-hosts.js'
-import { handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js'
+import { countTick, handlerMetrics, type WorkerMetrics } from '../metrics/worker-metrics.js'
 import { ServedQueue } from './served-queue.js'
 import { shareSlots } from './fair-share.js'
 import { WakeListener } from './wake-listener.js'
@@ -114,7 +114,11 @@ export class Worker {
       onWake: (name, message) => this.heard(name, message),
       onSubscribed: () => this.lookEverywhere()
     })
-    this.ticker = new ScheduleTicker({ logger: options.logger })
+    const { metrics } = options
+    this.ticker = new ScheduleTicker({
+      logger: options.logger,
+      onFired: metrics ? (queue, firing) => countTick(metrics, queue, firing) : undefined
+    })
   }
 
   /** Serves a queue (its data format already checked); serving it twice changes nothing. */
@@ -146,7 +150,10 @@ export class Worker {
   /** Starts listening and claiming. */
   async start (): Promise<void> {
     const interval = Math.max(250, Math.floor(this.options.leaseMs / 3))
-    this.heartbeat = setInterval(() => { this.extendLeases() }, interval)
+    this.heartbeat = setInterval(() => {
+      this.extendLeases()
+      this.trimEvents()
+    }, interval)
     await this.wakes.start()
     this.loop = this.run()
   }
@@ -430,6 +437,19 @@ export class Worker {
         logger.warn({ ...jobFields(flight.job), err, attempt }, 'could not record the outcome; retrying until Redis returns')
         await sleep(Math.min(5000, 100 * 2 ** attempt))
       }
+    }
+  }
+
+  /**
+   * Caps the event streams of the queues this worker has been writing events to (every claim and
+   * outcome writes some). The API trims them too, but workers may run for hours without an API, and
+   * the streams must not grow meanwhile. An idle worker writes no events and trims nothing.
+   */
+  private trimEvents (): void {
+    for (const queue of this.served.values()) {
+      if (queue.claimedSinceTrim === 0) continue
+      queue.claimedSinceTrim = 0
+      queue.handle.jobs.trimEvents().catch((err: Error) => this.options.logger.debug({ err, queue: queue.name }, 'could not trim the event stream; trying again later'))
     }
   }
 

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, suiteContext, waitFor } from '../helper.js'
 import { startCluster, type RedisNode, type TestCluster } from '../redis-topologies.js'
@@ -66,6 +68,19 @@ describe('on a Redis Cluster (3 masters, 3 replicas)', () => {
     const before = await calls()
     await new Promise((resolve) => setTimeout(resolve, 1500))
     assert.equal(await calls(), before, 'an idle worker ran scripts on the cluster: it polls')
+  })
+
+  it('should let a process exit whose cluster client quit while the slot map was being refreshed', { timeout: 30_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/cluster/quit-during-refresh.ts', cluster.seeds, cluster.url],
+      { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8') })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+    const code = await exited
+    clearTimeout(timer)
+    assert.match(output, /quit during a refresh/)
+    assert.equal(code, 0, 'the process did not exit by itself: a timer of the closed client keeps it alive')
   })
 
   it('should keep each queue in one slot, its jobs on the master of its hash tag', async (t) => {

@@ -82,20 +82,20 @@ describe('planTick: what a worker fires for a tick that has come', () => {
   const t0 = at('2026-12-01T00:00:00Z')
 
   it('should fire the tick itself when on time', () => {
-    assert.deepEqual(planTick(everySecond, t0, t0 + 3, 'last'), { tick: t0, next: t0 + 1000 })
-    assert.deepEqual(planTick(everySecond, t0, t0 + 3, 'none'), { tick: t0, next: t0 + 1000 })
+    assert.deepEqual(planTick(everySecond, t0, t0 + 3, 'last'), { tick: t0, next: t0 + 1000, missed: false })
+    assert.deepEqual(planTick(everySecond, t0, t0 + 3, 'none'), { tick: t0, next: t0 + 1000, missed: false })
   })
 
   it('should fire one job, for the latest missed tick, with catch_up last, and none with catch_up none', () => {
-    assert.deepEqual(planTick(everySecond, t0, t0 + 5300, 'last'), { tick: t0 + 5000, next: t0 + 6000 })
-    assert.deepEqual(planTick(everySecond, t0, t0 + 5300, 'none'), { tick: null, next: t0 + 6000 })
+    assert.deepEqual(planTick(everySecond, t0, t0 + 5300, 'last'), { tick: t0 + 5000, next: t0 + 6000, missed: true })
+    assert.deepEqual(planTick(everySecond, t0, t0 + 5300, 'none'), { tick: null, next: t0 + 6000, missed: true })
     const daily = new CronSchedule('30 2 * * *', 'Europe/Berlin')
     const due = at('2026-03-29T01:00:00Z')
     // Three days down: one job for the last of the three ticks.
     assert.deepEqual(planTick(daily, due, at('2026-03-31T12:00:00Z'), 'last'),
-      { tick: at('2026-03-31T00:30:00Z'), next: at('2026-04-01T00:30:00Z') })
+      { tick: at('2026-03-31T00:30:00Z'), next: at('2026-04-01T00:30:00Z'), missed: true })
     // One tick, but found over a second late: no worker was up at its time.
-    assert.deepEqual(planTick(daily, due, due + MISSED_AFTER_MS + 1, 'none'), { tick: null, next: at('2026-03-30T00:30:00Z') })
-    assert.deepEqual(planTick(daily, due, due + MISSED_AFTER_MS + 1, 'last'), { tick: due, next: at('2026-03-30T00:30:00Z') })
+    assert.deepEqual(planTick(daily, due, due + MISSED_AFTER_MS + 1, 'none'), { tick: null, next: at('2026-03-30T00:30:00Z'), missed: true })
+    assert.deepEqual(planTick(daily, due, due + MISSED_AFTER_MS + 1, 'last'), { tick: due, next: at('2026-03-30T00:30:00Z'), missed: true })
   })
 })

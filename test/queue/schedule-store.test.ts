@@ -64,11 +64,13 @@ describe('ScheduleStore: firing ticks', () => {
     assert.deepEqual([byName.last.tick, byName.last.outcome, byName.last.schedule.next_run_at], [START + 5000, 'created', START + 6000])
     assert.deepEqual([byName.none.tick, byName.none.job, byName.none.schedule.next_run_at], [null, null, START + 6000])
     assert.equal((await queue.overview()).queued, 1, 'one job for five missed ticks, none for the schedule that skips them')
+    assert.deepEqual([byName.last.missed, byName.none.missed], [true, true])
     assert.deepEqual(await store.fireDue(), [])
+    assert.deepEqual(await queue.checkInvariants(), [])
   })
 
   it('should fire nothing while paused, fire from the next tick on resume, and trigger without moving the schedule', async (t) => {
-    const { clock, store } = await setup(t, redis().url)
+    const { clock, store, queue } = await setup(t, redis().url)
     await store.put('s', { ...everySecond, cron: '0 0 * * *' })
     const paused = await store.setPaused('s', true)
     assert.deepEqual([paused?.paused, paused?.next_run_at, await store.nextTickAt()], [true, null, null])
@@ -83,6 +85,7 @@ describe('ScheduleStore: firing ticks', () => {
     assert.deepEqual([resumed?.paused, resumed?.next_run_at], [false, Date.parse('2030-06-03T00:00:00Z')])
     assert.equal(await store.setPaused('missing', false), null)
     assert.equal(await store.trigger('missing'), null)
+    assert.deepEqual(await queue.checkInvariants(), [])
   })
 
   it('should not fire a tick planned from a definition that has since changed', async (t) => {
@@ -101,12 +104,14 @@ describe('ScheduleStore: firing ticks', () => {
   })
 
   it('should drop a tick whose schedule is gone, rather than find it due at every look', async (t) => {
-    const { clock, store, app } = await setup(t, redis().url)
+    const { clock, store, app, queue } = await setup(t, redis().url)
     await store.put('s', everySecond)
     await app.jobQueue.redis.hdel(app.jobQueue.keys.schedules, 's')
+    assert.deepEqual(await queue.checkInvariants(), [`ticks waits for s at ${START + 1000} but there is no such schedule`])
     clock.now = START + 1000
     assert.deepEqual(await store.fireDue(), [])
     assert.equal(await store.nextTickAt(), null)
+    assert.deepEqual(await queue.checkInvariants(), [])
   })
 
   it('should fire a daily 02:30 in Europe/Berlin once on the spring-forward and once on the fall-back day (a fixed clock)', async (t) => {
@@ -127,5 +132,53 @@ describe('ScheduleStore: firing ticks', () => {
       '2026-03-28T01:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z',
       '2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z'
     ])
+  })
+
+  it('should acknowledge a change or a trigger only once replicas have it (JOBQ_WAIT_REPLICAS), and report a tick they did not confirm', async (t) => {
+    const { clock, app, queue } = await setup(t, redis().url)
+    const { redis: client, keys, queueName } = app.jobQueue
+    // This Redis has no replica: every write runs, and none is confirmed within 50 ms.
+    const store = new ScheduleStore(client, keys, queueName, () => clock.now, { replicas: 1, timeoutMs: 50 })
+    const unconfirmed = { code: 'JQ_ERR_NOT_REPLICATED', statusCode: 503 }
+    await assert.rejects(store.put('s', everySecond), unconfirmed)
+    assert.equal((await store.get('s'))?.next_run_at, START + 1000, 'the PUT ran on the master')
+    await assert.rejects(store.trigger('s'), unconfirmed)
+    assert.equal((await queue.overview()).queued, 1, 'the trigger enqueued')
+
+    clock.now = START + 1000
+    const [firing] = await store.fireDue()
+    assert.deepEqual([firing.replicated, firing.outcome, firing.schedule.next_run_at], [false, 'exists', START + 2000])
+    assert.deepEqual(await store.fireDue(), [], 'the tick fired: nothing is due again')
+
+    await assert.rejects(store.setPaused('s', true), unconfirmed)
+    // Already paused (perhaps by another connection): what it finds is written again, for this
+    // connection's WAIT to cover; without replicas to wait for, nothing is written.
+    const hsets = async () => Number(/^cmdstat_hset:calls=(\d+)/m.exec(await client.info('commandstats'))?.[1] ?? 0)
+    const before = await hsets()
+    assert.equal((await new ScheduleStore(client, keys, queueName, () => clock.now).setPaused('s', true))?.paused, true)
+    assert.equal(await hsets(), before)
+    await assert.rejects(store.setPaused('s', true), unconfirmed)
+    assert.equal(await hsets(), before + 1)
+    await assert.rejects(store.delete('s'), unconfirmed)
+    assert.equal(await store.get('s'), null)
+    assert.deepEqual(await queue.checkInvariants(), [])
+  })
+
+  it('should wait once for the replicas of all the ticks it fires together, not once per tick', async (t) => {
+    const { clock, app, queue } = await setup(t, redis().url)
+    const { redis: client, keys, queueName } = app.jobQueue
+    const plain = new ScheduleStore(client, keys, queueName, () => clock.now)
+    for (let i = 0; i < 10; i++) await plain.put(`s${i}`, { ...everySecond, job: { ...everySecond.job, entity_id: `e${i}` } })
+    // No replica: each wait lasts its whole timeout. Ten in turn would take 3 s and hold the connection.
+    const store = new ScheduleStore(client, keys, queueName, () => clock.now, { replicas: 1, timeoutMs: 300 })
+    clock.now = START + 1000
+    const started = Date.now()
+    const firings = await store.fireDue()
+    const ms = Date.now() - started
+    assert.equal(firings.length, 10)
+    assert.ok(firings.every((f) => !f.replicated && f.outcome === 'created'), JSON.stringify(firings.map((f) => [f.replicated, f.outcome])))
+    assert.ok(ms < 1500, `fired in ${ms} ms`)
+    assert.equal((await queue.overview()).queued, 10)
+    assert.deepEqual(await queue.checkInvariants(), [])
   })
 })

@@ -6,11 +6,15 @@
   - the entity index points at records of that entity, and an active job is its entity's latest;
   - no entity has two active jobs;
   - no record's seq is past the sequence counter (the next enqueue would reuse its key);
-  - a queue that holds jobs carries its format mark;
+  - a queue that holds jobs carries its format mark; a job names a schedule and a tick, or neither;
   - flow control (includes/flow.lua): every queued job is in its handler's ready set with its score
     and nothing else is; `heads` holds exactly the handlers with ready jobs that are not held, at
     their first job's score; a handler held by its rate is in `throttled`, and only then; the
-    in-flight and scheduled counts of each handler are its jobs in those states.
+    in-flight and scheduled counts of each handler are its jobs in those states;
+  - schedules (src/queue/schedule-store.ts): each record is whole and stored under its own name;
+    `ticks` holds exactly the schedules that are not paused and have a next run, scored by it (a
+    paused one, or one whose expression never matches again, has none); its last run, outcome and
+    job are all empty before its first firing, and a job is named unless the outcome was no_handler.
   KEYS[1] queued  KEYS[2] processing  KEYS[3] scheduled  KEYS[4] completed  KEYS[5] failed
   KEYS[6] cancelled  (ZSETs jobq:{q}:<state>)  KEYS[7] jobs HASH  KEYS[8] entities HASH
   KEYS[9] seq STRING  KEYS[10] format STRING
@@ -18,6 +22,8 @@
   KEYS[12] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
   KEYS[13] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
   KEYS[14] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[15] schedules   HASH   jobq:{q}:schedules  name -> schedule JSON
+  KEYS[16] ticks       ZSET   jobq:{q}:ticks      name -> next tick (ms), schedules not paused only
   Returns { violation, ... } (empty when the queue is sound). Sentences name a job by its job_id
   while it has a record, else by its key.
 ]]
@@ -49,6 +55,9 @@ for i = 1, #all, 2 do
   local id, status = publicId(key, job), job[STATUS]
   if key ~= base62(job[SEQ], 1) then problem(id .. ' is stored under key ' .. key .. ', not that of seq ' .. job[SEQ]) end
   if job[SEQ] > lastSeq then problem(id .. ' has seq ' .. job[SEQ] .. ', past the sequence counter ' .. lastSeq) end
+  if (job[SCHEDULE] == false) ~= (job[TICK] == false) then
+    problem(id .. ' names schedule ' .. tostring(job[SCHEDULE]) .. ' with tick ' .. tostring(job[TICK]))
+  end
   if memberOf[key] ~= status then
     problem(id .. ' has status ' .. tostring(status) .. ' but is in set ' .. tostring(memberOf[key]))
   end
@@ -135,6 +144,58 @@ for task in pairs(tasks) do
     end
   end
 end
+
+-- Schedules: their records against the `ticks` zset workers wait on.
+local ticks = {}
+local tickList = rcall('ZRANGE', KEYS[16], 0, -1, 'WITHSCORES')
+for i = 1, #tickList, 2 do ticks[tickList[i]] = tonumber(tickList[i + 1]) end
+local function isNull(v) return v == nil or v == cjson.null end
+local function shown(v) return isNull(v) and 'null' or tostring(v) end
+local function isTime(v) return type(v) == 'number' and v == math.floor(v) and v >= 0 end
+local OUTCOMES = { created = true, priority_raised = true, exists = true, processing = true, no_handler = true }
+local schedules = rcall('HGETALL', KEYS[15])
+for i = 1, #schedules, 2 do
+  local field, what = schedules[i], 'schedule ' .. schedules[i]
+  local tick = ticks[field]
+  ticks[field] = nil
+  local decoded, s = pcall(cjson.decode, schedules[i + 1])
+  if not decoded or type(s) ~= 'table' then
+    problem(what .. ' is not a JSON object')
+  else
+    if s.name ~= field then problem(what .. ' is named ' .. shown(s.name) .. ' in its record') end
+    if type(s.cron) ~= 'string' or type(s.timezone) ~= 'string' then problem(what .. ' lacks its cron expression or timezone') end
+    if s.catch_up ~= 'last' and s.catch_up ~= 'none' then problem(what .. ' has catch_up ' .. shown(s.catch_up)) end
+    local job = s.job
+    if type(job) ~= 'table' or type(job.task) ~= 'string' or type(job.entity_id) ~= 'string'
+        or (job.priority ~= 1 and job.priority ~= 2 and job.priority ~= 3)
+        or type(job.args) ~= 'string' or type(job.kwargs) ~= 'string' or type(job.metadata) ~= 'string' then
+      problem(what .. ' lacks a whole job (task, entity_id, priority 1-3, and args, kwargs, metadata as JSON text)')
+    end
+    if type(s.revision) ~= 'number' or s.revision < 1 or s.revision ~= math.floor(s.revision) then
+      problem(what .. ' has revision ' .. shown(s.revision))
+    end
+    if not isTime(s.created_at) or not isTime(s.updated_at) or s.updated_at < s.created_at then
+      problem(what .. ' was created at ' .. shown(s.created_at) .. ' and updated at ' .. shown(s.updated_at))
+    end
+    if type(s.paused) ~= 'boolean' then problem(what .. ' has paused ' .. shown(s.paused)) end
+    if s.paused == true and not isNull(s.next_run_at) then problem(what .. ' is paused but runs next at ' .. shown(s.next_run_at)) end
+    if isNull(s.next_run_at) then
+      if tick then problem(what .. ' has no next run but waits in ticks for ' .. tick) end
+    elseif not isTime(s.next_run_at) then
+      problem(what .. ' runs next at ' .. shown(s.next_run_at) .. ', not a time')
+    elseif tick ~= s.next_run_at then
+      problem(what .. ' runs next at ' .. s.next_run_at .. ' but waits in ticks for ' .. shown(tick))
+    end
+    if isNull(s.last_run_at) ~= isNull(s.last_outcome) or (not isNull(s.last_run_at) and not isTime(s.last_run_at)) then
+      problem(what .. ' last ran at ' .. shown(s.last_run_at) .. ' with outcome ' .. shown(s.last_outcome))
+    end
+    if not isNull(s.last_outcome) and not OUTCOMES[s.last_outcome] then problem(what .. ' has last outcome ' .. shown(s.last_outcome)) end
+    if isNull(s.last_job_id) ~= (isNull(s.last_outcome) or s.last_outcome == 'no_handler') then
+      problem(what .. ' has last outcome ' .. shown(s.last_outcome) .. ' with job ' .. shown(s.last_job_id))
+    end
+  end
+end
+for orphan, at in pairs(ticks) do problem('ticks waits for ' .. orphan .. ' at ' .. at .. ' but there is no such schedule') end
 
 local mark = formatMark(formatKey, jobsKey, seqKey)
 if mark == false then problem('the queue holds jobs but no format mark') end
