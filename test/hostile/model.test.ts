@@ -18,7 +18,8 @@ import { buildTestApp, jobKey, registerHandler, sharedRedis } from '../helper.js
  * attempt's callback token (older attempts' tokens, other jobs', made-up ones and none are refused),
  * or lets its lease lapse. The Redis invariants are checked after every step.
  *
- * Replay a failure with JOBQ_FC_SEED=<seed> (and JOBQ_FC_PATH=<path> from fast-check's report).
+ * Replay a failure with JOBQ_FC_SEED=<seed> (and JOBQ_FC_PATH=<path> from fast-check's report),
+ * running only the failing property (--test-name-pattern): a path belongs to one of the two.
  */
 const SEED = Number(process.env.JOBQ_FC_SEED ?? 20260511)
 const NUM_RUNS = Number(process.env.JOBQ_FC_RUNS ?? 80)
