@@ -18,7 +18,7 @@ describe('event stream retention without an API', () => {
     const client = redis.client
     assert.equal(await client.xlen(events), 1000)
 
-    // A 3 s lease: the worker's heartbeat, which trims, runs every second.
+    // A 3 s lease: the worker's heartbeat, which trims after every 500 jobs claimed, runs every second.
     await startWorker(t, { redisUrl: redis.url, queue: app.jobQueue.queueName, env: { JOBQ_EVENTS_RETENTION: '100', JOBQ_LEASE_MS: '3000' } })
     await hook.waitForDeliveries(1000, undefined, 30_000)
     // Each job wrote enqueued, started and completed: 3,000 entries untrimmed. `MAXLEN ~` trims
