@@ -3,7 +3,7 @@ import type { RedisClient } from './redis.js'
 import { NO_REPLICA_WAIT, replicasConfirm, writeAcknowledged, type AcknowledgedWrite, type ReplicaWait } from './acknowledged-write.js'
 import { CronSchedule, planTick, type CatchUp } from './cron.js'
 import { queueFormatError, ScriptCode } from './errors.js'
-import { decodeJob, type JobRecord, type Priority } from './job.js'
+import { decodeJob, type JobRecord, type NewJob } from './job.js'
 import { enqueueKeys, type QueueKeys } from './keys.js'
 import { toQueueError } from './redis-errors.js'
 import type { EnqueueOutcome } from './job-queue.js'
@@ -14,15 +14,8 @@ export const ScheduleHandlerMissingError = createError<[string]>('JQ_ERR_NO_HAND
 export const ScheduleNeverRunsError = createError<[string]>('JQ_ERR_INVALID_SCHEDULE',
   'body.cron: %s matches no time from now on, so the schedule would never run', 400)
 
-/** The job each tick enqueues, the caller's JSON kept as text (as a job record keeps it). */
-export interface ScheduleJob {
-  task: string
-  entity_id: string
-  priority: Priority
-  args: string
-  kwargs: string
-  metadata: string
-}
+/** The job each tick enqueues, the caller's JSON kept as text (as a job record keeps it); due at its tick. */
+export type ScheduleJob = Omit<NewJob, 'due_at'>
 
 /** What a caller says of a schedule (PUT). */
 export interface ScheduleDefinition {
