@@ -8,22 +8,21 @@
   Housekeeping puts back jobs whose lease lapsed (their worker died or hung) and promotes retries
   that are due, so whichever process calls this first recovers them. It runs when the call claims
   or has nothing to complete: with count = 0, completions alone change only their own jobs.
-  KEYS[1] queued      ZSET  jobq:{q}:queued      score = priority * 2^49 + seq
-  KEYS[2] processing  ZSET  jobq:{q}:processing  score = lease deadline (ms)
-  KEYS[3] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
-  KEYS[4] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
-  KEYS[5] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
-  KEYS[6] wake        CHANNEL jobq:{q}:wake  not a key: published to when lapsed or due jobs are queued again
-  KEYS[7] handlers    HASH  jobq:{q}:handlers
-  KEYS[8] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
-  KEYS[9] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
-  KEYS[10] entities   HASH  jobq:{q}:entities
-  KEYS[11] paused     STRING jobq:{q}:paused    present while the queue is paused: nothing is claimed
-  KEYS[12] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
-  KEYS[13] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
-  KEYS[14] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
-  KEYS[15] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
-  KEYS[16] events     STREAM jobq:{q}:events
+  KEYS[1] processing  ZSET  jobq:{q}:processing  score = lease deadline (ms)
+  KEYS[2] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
+  KEYS[3] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
+  KEYS[4] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
+  KEYS[5] wake        CHANNEL jobq:{q}:wake  not a key: published to when lapsed or due jobs are queued again
+  KEYS[6] handlers    HASH  jobq:{q}:handlers
+  KEYS[7] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
+  KEYS[8] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
+  KEYS[9] entities   HASH  jobq:{q}:entities
+  KEYS[10] paused     STRING jobq:{q}:paused    present while the queue is paused: nothing is claimed
+  KEYS[11] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[12] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[13] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[14] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[15] events     STREAM jobq:{q}:events
   ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id  ARGV[5] completed retention (ms)
   ARGV[6..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
   Returns { next wake-up (ms) or false, recovered lease count (both false and 0 when housekeeping
@@ -34,10 +33,10 @@
 --- @include "job"
 --- @include "flow"
 
-local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey, pausedKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local flow = newFlow(KEYS[12], KEYS[13], KEYS[14], KEYS[15])
-local eventsKey = KEYS[16]
+local processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey, pausedKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local flow = newFlow(KEYS[11], KEYS[12], KEYS[13], KEYS[14])
+local eventsKey = KEYS[15]
 local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local HOUSEKEEPING_LIMIT = 100
 
@@ -130,7 +129,7 @@ for _, key in ipairs(lapsed) do
     else
       job[STATUS] = 'queued'
       job[STARTED_AT] = false
-      makeReady(flow, queuedKey, key, job)
+      makeReady(flow, key, job)
       emitEvent(eventsKey, now, 'job.retry_scheduled', key, job, { error = job[LAST_ERROR], next_attempt_at = now })
     end
     saveJob(jobsKey, key, job)
@@ -148,7 +147,7 @@ for _, key in ipairs(due) do
     job[NEXT_ATTEMPT_AT] = false
     saveJob(jobsKey, key, job)
     countScheduled(flow, job[TASK], -1)
-    makeReady(flow, queuedKey, key, job)
+    makeReady(flow, key, job)
     emitEvent(eventsKey, now, 'job.due', key, job)
   end
 end
@@ -156,7 +155,7 @@ local unthrottled = releaseThrottled(flow, now)
 
 reply[2] = #lapsed
 if count > 0 and not paused then
-  local popped = claimReady(flow, queuedKey, count, now)
+  local popped = claimReady(flow, count, now)
   -- One counter step per call: the tokens of this batch are the last #popped values it passed.
   local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped) or 0
   -- Every popped job is in `processing` before any record changes: should a record fail to load
