@@ -106,6 +106,6 @@ export async function eventFanOut (ctx: Ctx): Promise<Figure> {
   figure.bars.push(bar(figure.rows, '8a', `POST /jobs req/s with ${streams} SSE streams open ÷ without`, 'rps_with', 'rps_without', '>=', 0.9))
   figure.notes.push(`Memory per stream: about ${fmt(summarize(runs.rss_added).median * 1024 / streams)} KiB of the API's resident memory (its growth from just before the streams opened to once all had answered, ÷ ${streams}). ` +
     'The resident memory after the load rounds moves with V8\'s garbage collection more than with the streams.')
-  figure.notes.push('Each enqueue writes one job.enqueued event; the API reads it once (one Redis connection per queue: XREAD BLOCK while the queue is quiet, then the readEvents script a batch at a time), checks it against every stream\'s filter and writes it to the 10 unfiltered ones, once per batch.')
+  figure.notes.push('Each enqueue writes one job.enqueued event; the API reads it once (one XREAD connection per queue), checks it against every stream\'s filter and writes it to the 10 unfiltered ones, once per XREAD batch.')
   return figure
 }

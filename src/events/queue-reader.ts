@@ -60,11 +60,11 @@ export interface QueueReaderOptions {
   /** A connection of the reader's own: XREAD BLOCK holds it for the whole wait. */
   connect: () => RedisClient
   log: FastifyBaseLogger
-  /** How long one XREAD waits for new entries on a quiet queue before it is sent again. */
+  /** How long one XREAD waits for new entries before it is sent again. */
   blockMs: number
 }
 
-/** Entries one read takes at most: a burst is read in a few round trips, none too large. */
+/** Entries one XREAD takes at most: a burst is read in a few round trips, none too large. */
 const BATCH = 1000
 
 /**
