@@ -164,46 +164,26 @@ export class QueueEventReader {
   private async loop (): Promise<void> {
     const { key, blockMs, log, queue } = this.options
     let failures = 0
-    // After a batch, the next is read without blocking first: a busy queue is read by readEvents
-    // alone, and XREAD BLOCK only waits on a queue gone quiet.
-    let busy = false
     while (!this.stopped) {
-      let raw: RawEntry[]
+      let reply: Array<[string, RawEntry[]]> | null
       try {
-        if (!busy) {
-          // Only a wake-up: the entries themselves come from readEvents, one JSON text per batch.
-          const reply = await this.connection.xread('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', key, this.lastId) as Array<[string, RawEntry[]]> | null
-          if (this.stopped) return
-          if (!reply?.[0]?.[1]?.length) continue
-        }
-        raw = await this.readAfter(this.lastId)
+        reply = await this.connection.xread('COUNT', BATCH, 'BLOCK', blockMs, 'STREAMS', key, this.lastId) as typeof reply
         failures = 0
       } catch (err) {
         if (this.stopped) return
         // Redis away or failing over: the reader goes on from lastId once it answers, so clients miss nothing retained.
         log[failures === 0 ? 'warn' : 'debug']({ err, queue }, 'reading the event stream failed; retrying')
         failures++
-        busy = false
         await sleep(Math.min(100 * 2 ** failures, 2000))
         continue
       }
       if (this.stopped) return
-      busy = raw.length > 0
-      if (!busy) continue
+      const raw = reply?.[0]?.[1]
+      if (!raw || raw.length === 0) continue
       this.dispatch(raw)
       // A full batch means more are waiting: read on at once.
       if (raw.length < BATCH) await sleep(GATHER_MS)
     }
-  }
-
-  /**
-   * The entries after `id`, at most a batch, through readEvents: one JSON string to decode, where
-   * XREAD's answer was some 20 RESP values per entry, which cost the API more than the rest of an
-   * event's fan-out (bench figure 8).
-   */
-  private async readAfter (id: string): Promise<RawEntry[]> {
-    const text = await this.connection.readEvents(this.options.key, id, BATCH) as string
-    return text === '' ? [] : JSON.parse(text) as RawEntry[]
   }
 
   private dispatch (raw: RawEntry[]): void {

@@ -66,6 +66,5 @@ declare module 'ioredis' {
     pauseSchedule(...args: Arg[]): Result<unknown, Context>
     deleteSchedule(...args: Arg[]): Result<unknown, Context>
     fireSchedule(...args: Arg[]): Result<unknown, Context>
-    readEvents(...args: Arg[]): Result<unknown, Context>
   }
 }

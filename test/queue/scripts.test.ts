@@ -192,7 +192,6 @@ async function exerciseEveryScript (redis: Redis, queueName: string): Promise<vo
   await queue.setPaused(false)
   await queue.enqueueMany([{ ...job('e', 2), due_at: Date.now() + 60_000 }])
   await queue.housekeeping()
-  await redis.readEvents(queue.keys.events, '0-0', 100)
   await queue.checkInvariants()
   const schedules = new ScheduleStore(redis, queue.keys, queueName, () => Date.now() - 5000)
   await schedules.put('s', { cron: '* * * * * *', timezone: 'UTC', catch_up: 'last', paused: false, job: job('f', 1) })
