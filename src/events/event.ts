@@ -29,7 +29,21 @@ export interface JobEvent {
 /** The fields an event always has: a detail field of the same name never replaces one. */
 const CORE = new Set(['type', 'queue', 'job_id', 'entity_id', 'task', 'status', 'priority', 'attempt', 'at', 'detail'])
 
-const iso = (ms: unknown): unknown => typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : ms
+let lastMs = NaN
+let lastIso = ''
+
+/**
+ * A time in ms as RFC 3339. The last one is kept: a busy queue writes many events in the same
+ * millisecond, and toISOString was a tenth of an event's fan-out cost (bench figure 8).
+ */
+function iso (ms: unknown): unknown {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return ms
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString()
+    lastMs = ms
+  }
+  return lastIso
+}
 
 /** An entry of `jobq:{<queue>}:events` ([field, value, ...] as XREAD returns it) as an event of `queue`. */
 export function decodeEntry (queue: string, fields: string[]): JobEvent {
