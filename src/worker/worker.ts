@@ -18,6 +18,7 @@ import { shareSlots } from './fair-share.js'
 import { WakeListener } from './wake-listener.js'
 import { SCHEDULES_CHANGED, ScheduleTicker } from './schedule-ticker.js'
 import { isRetryable } from '../queue/redis-errors.js'
+import { pickupKey } from '../queue/keys.js'
 
 export interface WorkerOptions {
   queues: Queues
@@ -27,6 +28,12 @@ export interface WorkerOptions {
   defaultQueue: string
   /** A connection of its own for the wake messages: a subscribed connection takes no other commands. */
   subscriber: RedisClient
+  /**
+   * A connection of its own for waiting on its pickup list (BLPOP holds its connection), with no
+   * short command timeout. Given, a worker that serves one named queue waits there when idle and is
+   * handed jobs directly (lua/includes/pickup.lua); else it waits for wake messages only.
+   */
+  blocking?: RedisClient
   logger: Logger
   concurrency: number
   leaseMs: number
@@ -93,6 +100,8 @@ export class Worker {
   /** When every queue was last looked at regardless of news. */
   private lastLook = Date.now()
   private wakeUp: (() => void) | null = null
+  /** The queue whose jobs may be pushed to this worker's pickup list: the only one it serves, if named. */
+  private readonly pickupQueueName: string | null
   private heartbeat: NodeJS.Timeout | null = null
   private loop: Promise<void> | null = null
 
@@ -114,6 +123,7 @@ export class Worker {
       onWake: (name, message) => this.heard(name, message),
       onSubscribed: () => this.lookEverywhere()
     })
+    this.pickupQueueName = options.blocking && Array.isArray(options.serve) && options.serve.length === 1 ? options.serve[0] : null
     const { metrics } = options
     this.ticker = new ScheduleTicker({
       logger: options.logger,
@@ -155,6 +165,8 @@ export class Worker {
       this.trimEvents()
     }, interval)
     await this.wakes.start()
+    await this.options.blocking?.connect().catch((err: Error) =>
+      this.options.logger.debug({ err }, 'Redis is not reachable yet for the pickup list; waiting for wake messages meanwhile'))
     this.loop = this.run()
   }
 
@@ -167,7 +179,13 @@ export class Worker {
     this.ticker.close()
     this.wake()
     this.wakes.close()
+    // A wait on the pickup list ends with the marker wake() pushed; should Redis not take it, the
+    // connection is dropped, which ends the wait too.
+    const blocking = this.options.blocking
+    if (blocking && await Promise.race([this.loop, sleep(1000, 'waiting')]) === 'waiting') blocking.disconnect()
     await this.loop
+    await this.leaveIdle()
+    blocking?.disconnect()
     const timer = setTimeout(() => {
       this.graceOver = true
       for (const flight of this.inFlight.values()) flight.interrupt.interrupt(SHUTDOWN)
@@ -208,7 +226,7 @@ export class Worker {
     this.reserved += count
     let claimed: ClaimResult
     try {
-      claimed = await queue.handle.jobs.claim(count, this.id, this.options.leaseMs)
+      claimed = await queue.handle.jobs.claim(count, this.id, this.options.leaseMs, this.idleMs(queue))
     } catch (err) {
       this.options.logger.warn({ err, queue: queue.name }, 'claim failed; retrying')
       queue.failed(Date.now())
@@ -235,6 +253,8 @@ export class Worker {
     // Timers may fire a little before Date.now() reaches `next`; a millisecond more keeps the
     // loop from finding nothing due and waiting again for nothing.
     const delay = Math.max(0, next - Date.now() + 1)
+    const pickup = forSlot ? null : this.pickupQueue()
+    if (pickup?.idle && this.options.blocking?.status === 'ready') return this.waitForPickup(pickup, next, delay)
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay)
       this.wakeUp = () => {
@@ -247,6 +267,90 @@ export class Worker {
 
   private wake (): void {
     this.wakeUp?.()
+  }
+
+  /** The served queue that may hand jobs to this worker directly, once it is served; null for none. */
+  private pickupQueue (): Served | null {
+    return this.pickupQueueName === null ? null : (this.served.get(this.pickupQueueName) ?? null)
+  }
+
+  /** How long a claim of `queue` registers this worker as idle when it finds too few jobs (0: not at all). */
+  private idleMs (queue: Served): number {
+    if (this.stopping || queue !== this.pickupQueue() || this.options.blocking?.status !== 'ready') return 0
+    // Past the longest wait between two claims (a quiet period), so a live worker never lapses.
+    return (this.options.maxBlockMs ?? 30_000) + IDLE_MARGIN_MS
+  }
+
+  /**
+   * Waits on this worker's pickup list (BLPOP on its own connection) for a job the enqueue claimed
+   * for it, or a marker: wake() pushes one when there is news (a wake message, a freed slot that
+   * matters, the stop), and a timer at the next due time. One slot is kept for the job meanwhile,
+   * so a batch of completions written during the wait claims around it.
+   */
+  private async waitForPickup (queue: Served, next: number, delayMs: number): Promise<void> {
+    const blocking = this.options.blocking as RedisClient
+    const { logger } = this.options
+    let unblocked = false
+    const unblock = () => {
+      if (unblocked) return
+      unblocked = true
+      clearTimeout(timer)
+      queue.handle.jobs.wakePickup(this.id, PICKUP_MARKER_TTL_MS).catch((err: Error) =>
+        logger.debug({ err, queue: queue.name }, 'could not wake the pickup wait; it ends at its timeout'))
+    }
+    const timer = setTimeout(unblock, delayMs)
+    // A slot freed by a completion is no news to a worker that waits with slots free already.
+    this.wakeUp = () => {
+      if (this.stopping || queue.hasWork || !queue.idle || (queue.nextTime() ?? Infinity) < next) unblock()
+    }
+    this.reserved++
+    try {
+      // Redis's own timeout is a backstop for a marker that was not pushed; the command timeout of
+      // the connection is longer still.
+      const seconds = Math.min(Math.ceil(delayMs / 1000) + 1, MAX_PICKUP_WAIT_S)
+      const reply = await blocking.blpop(pickupKey(queue.handle.jobs.keys, this.id), seconds)
+      if (reply) this.pickedUp(queue, reply[1])
+    } catch (err) {
+      // The connection broke: a claim takes whatever was pushed meanwhile.
+      logger.debug({ err, queue: queue.name }, 'the wait on the pickup list failed; claiming instead')
+      queue.heard()
+    } finally {
+      this.reserved--
+      clearTimeout(timer)
+      this.wakeUp = null
+    }
+  }
+
+  /** A pickup list entry: a job claimed for this worker (dispatched at once), or a marker. */
+  private pickedUp (queue: Served, entry: string): void {
+    const job = queue.handle.jobs.pickedUp(entry)
+    if (!job) return
+    // The registration went with the job: the next claim registers again (and takes what else waits).
+    queue.idle = false
+    queue.heard()
+    queue.claimedSinceTrim++
+    // The pickup lease is short: confirmed with a whole lease while the callback starts, in the
+    // same connection's order before anything the callback writes.
+    queue.handle.jobs.extendLeases([{ jobId: job.job_id, lease: job.lease as string }], this.options.leaseMs).then((lost) => {
+      const flight = this.inFlight.get(flightKey(queue.name, job.job_id))
+      if (lost.length > 0 && flight && !flight.answered) {
+        this.options.logger.warn({ job_id: job.job_id, queue: queue.name }, 'lease lost before the callback started; abandoning it')
+        flight.interrupt.interrupt(new Error('lease lost'))
+      }
+    }, (err: Error) => this.options.logger.warn({ err, queue: queue.name }, 'could not confirm a job handed over; the heartbeat will'))
+    this.startAll(queue, { jobs: [job], nextWakeAt: queue.wakeAt, recovered: 0, idle: false })
+  }
+
+  /** Leaves `idle` for good (shutdown), giving back what was pushed to the pickup list unpopped. */
+  private async leaveIdle (): Promise<void> {
+    const queue = this.pickupQueue()
+    if (!queue) return
+    try {
+      const returned = await queue.handle.jobs.leaveIdle(this.id)
+      if (returned > 0) this.options.logger.info({ queue: queue.name, jobs: returned }, 'gave back jobs handed over as the worker stopped')
+    } catch (err) {
+      this.options.logger.warn({ err, queue: queue.name }, 'could not leave the idle workers; jobs handed over meanwhile go back when their pickup lease lapses')
+    }
   }
 
   /** A wake message: the queue may have work, its schedules changed, or (serving '*') a queue came into being. */
@@ -368,7 +472,7 @@ export class Worker {
     let reply
     try {
       reply = await queue.handle.jobs.completeAndClaim(batch.map((c) => ({ jobId: c.flight.job.job_id, lease: c.flight.lease, result: c.result })),
-        count, this.id, leaseMs)
+        count, this.id, leaseMs, count > 0 ? this.idleMs(queue) : 0)
     } catch (err) {
       // The script ran but too few replicas confirmed it: the jobs it claimed are this worker's
       // all the same (a claim needs no acknowledgement), and the completions are written again.
@@ -476,6 +580,13 @@ export class Worker {
     }
   }
 }
+
+/** How much longer than its longest wait a worker's idle registration lasts. */
+const IDLE_MARGIN_MS = 10_000
+/** The longest single BLPOP: below the blocking connection's command timeout (BLOCKING_COMMAND_TIMEOUT_MS). */
+const MAX_PICKUP_WAIT_S = 30
+/** A wake-up marker's list expires after this, should its worker be gone before popping it. */
+const PICKUP_MARKER_TTL_MS = 60_000
 
 /** Jobs a worker claims from a queue between two trims of its event stream (about 3 events each). */
 const TRIM_AFTER_JOBS = 500
