@@ -102,6 +102,8 @@ export class Worker {
   private wakeUp: (() => void) | null = null
   /** The queue whose jobs may be pushed to this worker's pickup list: the only one it serves, if named. */
   private readonly pickupQueueName: string | null
+  /** After a failed wait on the pickup list, the worker waits for wake messages only until then. */
+  private pickupRetryAt = 0
   private heartbeat: NodeJS.Timeout | null = null
   private loop: Promise<void> | null = null
 
@@ -254,7 +256,7 @@ export class Worker {
     // loop from finding nothing due and waiting again for nothing.
     const delay = Math.max(0, next - Date.now() + 1)
     const pickup = forSlot ? null : this.pickupQueue()
-    if (pickup?.idle && this.options.blocking?.status === 'ready') return this.waitForPickup(pickup, next, delay)
+    if (pickup?.idle && this.canWaitForPickup()) return this.waitForPickup(pickup, next, delay)
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay)
       this.wakeUp = () => {
@@ -276,9 +278,13 @@ export class Worker {
 
   /** How long a claim of `queue` registers this worker as idle when it finds too few jobs (0: not at all). */
   private idleMs (queue: Served): number {
-    if (this.stopping || queue !== this.pickupQueue() || this.options.blocking?.status !== 'ready') return 0
+    if (this.stopping || queue !== this.pickupQueue() || !this.canWaitForPickup()) return 0
     // Past the longest wait between two claims (a quiet period), so a live worker never lapses.
     return (this.options.maxBlockMs ?? 30_000) + IDLE_MARGIN_MS
+  }
+
+  private canWaitForPickup (): boolean {
+    return this.options.blocking?.status === 'ready' && Date.now() >= this.pickupRetryAt
   }
 
   /**
@@ -295,8 +301,11 @@ export class Worker {
       if (unblocked) return
       unblocked = true
       clearTimeout(timer)
-      queue.handle.jobs.wakePickup(this.id, PICKUP_MARKER_TTL_MS).catch((err: Error) =>
-        logger.debug({ err, queue: queue.name }, 'could not wake the pickup wait; it ends at its timeout'))
+      queue.handle.jobs.wakePickup(this.id, PICKUP_MARKER_TTL_MS).catch((err: Error) => {
+        // Redis refused the marker (out of memory, or away): dropping the connection ends the wait.
+        logger.debug({ err, queue: queue.name }, 'could not wake the pickup wait; reconnecting its connection instead')
+        blocking.disconnect(true)
+      })
     }
     const timer = setTimeout(unblock, delayMs)
     // A slot freed by a completion is no news to a worker that waits with slots free already.
@@ -311,8 +320,10 @@ export class Worker {
       const reply = await blocking.blpop(pickupKey(queue.handle.jobs.keys, this.id), seconds)
       if (reply) this.pickedUp(queue, reply[1])
     } catch (err) {
-      // The connection broke: a claim takes whatever was pushed meanwhile.
-      logger.debug({ err, queue: queue.name }, 'the wait on the pickup list failed; claiming instead')
+      // A claim takes whatever was pushed meanwhile; wake messages serve for a while, so a wait that
+      // keeps failing (a connection that keeps breaking, an ACL without BLPOP) costs no busy loop.
+      logger[isRetryable(err) ? 'debug' : 'warn']({ err, queue: queue.name }, 'the wait on the pickup list failed; waiting for wake messages for a while')
+      this.pickupRetryAt = Date.now() + PICKUP_RETRY_MS
       queue.heard()
     } finally {
       this.reserved--
@@ -585,6 +596,8 @@ export class Worker {
 const IDLE_MARGIN_MS = 10_000
 /** The longest single BLPOP: below the blocking connection's command timeout (BLOCKING_COMMAND_TIMEOUT_MS). */
 const MAX_PICKUP_WAIT_S = 30
+/** How long a worker whose wait on its pickup list failed waits for wake messages only. */
+const PICKUP_RETRY_MS = 2000
 /** A wake-up marker's list expires after this, should its worker be gone before popping it. */
 const PICKUP_MARKER_TTL_MS = 60_000
 

@@ -20,7 +20,7 @@ async function setup (t: Cleanup, url: string) {
   const queue = new JobQueue({ redis: app.jobQueue.redis, queue: app.jobQueue.queueName, clock: () => clock.now })
   const client = app.jobQueue.redis as Redis
   const list = (worker: string) => client.lrange(pickupKey(queue.keys, worker), 0, -1)
-  const idle = async () => await client.zrange(queue.keys.idle, 0, -1)
+  const idle = async () => await client.zrange(queue.keys.idle, '0', '-1')
   return { app, queue, clock, client, list, idle }
 }
 
@@ -180,7 +180,7 @@ describe('idle workers waiting on their pickup list', () => {
     const queue = app.jobQueue.queueName
     const keys = app.jobQueue.keys
     const runWorker = () => startWorker(t, { redisUrl: redis.url, queue, env: { JOBQ_LEASE_MS: '2000', JOBQ_CONCURRENCY: '2' } })
-    const idle = async () => await redis.client.zrange(keys.idle, 0, -1)
+    const idle = async () => await redis.client.zrange(keys.idle, '0', '-1')
     const workerId = (w: Awaited<ReturnType<typeof runWorker>>) => JSON.parse(w.output().split('\n').find((l) => l.includes('"worker started"')) as string).worker as string
     return { redis, app, hook, keys, runWorker, idle, workerId }
   }
