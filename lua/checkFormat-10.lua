@@ -1,13 +1,17 @@
 --[[
   Whether this version can read the queue's data, asked by every API and worker process before it
-  uses the queue. A queue with no data yet is marked with this version's format. A queue in format
-  1 (before flow control) is brought to format 2 here, once: its queued jobs enter their handlers'
-  ready sets and the handlers' in-flight and scheduled counts are taken from the records. That is
-  one step over every waiting job (about a second per 200,000 here), while nothing else runs.
+  uses the queue. A queue with no data yet is marked with this version's format. An older queue is
+  brought to format 3 here, once:
+  - format 1 (before flow control): its queued jobs enter their handlers' ready sets and the
+    handlers' in-flight and scheduled counts are taken from the records: one step over every
+    waiting job (about a second per 200,000 here), while nothing else runs;
+  - format 2 kept every queued job twice, in its handler's ready set and in the queue's `queued`
+    zset; format 3 keeps only the ready sets, so the `queued` zset goes (UNLINK: freed off the
+    main thread).
   KEYS[1] format      STRING  jobq:{q}:format
   KEYS[2] jobs        HASH    jobq:{q}:jobs
   KEYS[3] seq         STRING  jobq:{q}:seq
-  KEYS[4] queued      ZSET    jobq:{q}:queued
+  KEYS[4] queued      ZSET    jobq:{q}:queued     formats 1 and 2 only
   KEYS[5] processing  ZSET    jobq:{q}:processing
   KEYS[6] scheduled   ZSET    jobq:{q}:scheduled
   KEYS[7] ready       PREFIX  jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
@@ -27,7 +31,7 @@ if mark == nil then
   mark = DATA_FORMAT
 end
 
-if mark == '1' and DATA_FORMAT == '2' then
+if mark == '1' and DATA_FORMAT == '3' then
   local flow = newFlow(KEYS[7], KEYS[8], KEYS[9], KEYS[10])
   local tasks = {}
   local queued = rcall('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
@@ -45,6 +49,10 @@ if mark == '1' and DATA_FORMAT == '2' then
       if job then rcall('HINCRBY', flow.state, pair[2] .. job[TASK], 1) end
     end
   end
+  mark = '2'
+end
+if mark == '2' and DATA_FORMAT == '3' then
+  rcall('UNLINK', KEYS[4])
   rcall('SET', formatKey, DATA_FORMAT)
   mark = DATA_FORMAT
 end

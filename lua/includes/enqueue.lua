@@ -10,7 +10,7 @@
 -- job became ready (`readied`) or a due time came sooner (`sooner`).
 local function newEnqueue(keys, flow, now)
   local ctx = {
-    queued = keys.queued, jobs = keys.jobs, entities = keys.entities, seq = keys.seq,
+    jobs = keys.jobs, entities = keys.entities, seq = keys.seq,
     handlers = keys.handlers, scheduled = keys.scheduled, events = keys.events,
     flow = flow, now = now, known = {}, records = {}, created = 0, wake = false, wrote = false,
     readied = false, sooner = false
@@ -22,10 +22,30 @@ local function newEnqueue(keys, flow, now)
   return ctx
 end
 
+-- The step's count of queued jobs per band, kept once read (positionsOf).
+local function countBand(ctx, priority, delta)
+  if ctx.bands then ctx.bands[priority] = ctx.bands[priority] + delta end
+end
+
 local function queueJob(ctx, key, job)
-  makeReady(ctx.flow, ctx.queued, key, job)
+  makeReady(ctx.flow, key, job)
+  countBand(ctx, job[PRIORITY], 1)
   ctx.readied = true
   if ctx.idle and not isHeld(ctx.flow, job[TASK]) then ctx.wake = true end
+end
+
+--[[
+  The positions to answer an enqueue with. A job created queued has the highest seq of the queue,
+  so it is the last of its band: its positions are counts, read once per script (a few commands per
+  handler) and kept by this step, rather than a count over every handler's set per job.
+]]
+local function positionsOf(ctx, code, key, job)
+  if code ~= 1 or job[STATUS] ~= 'queued' then return positions(ctx.flow, key, job) end
+  ctx.bands = ctx.bands or bandCounts(ctx.flow)
+  local ahead = 0
+  for p = 1, job[PRIORITY] - 1 do ahead = ahead + ctx.bands[p] end
+  local inBand = ctx.bands[job[PRIORITY]]
+  return ahead + inBand, inBand
 end
 
 local function scheduleAt(ctx, key, due)
@@ -73,7 +93,11 @@ local function enqueueOne(ctx, task, entity, priority, args, kwargs, metadata, d
       local from = job[PRIORITY]
       job[PRIORITY] = priority
       job[PRIORITY_UPDATED_AT] = now
-      if job[STATUS] == 'queued' then makeReady(ctx.flow, ctx.queued, key, job) end
+      if job[STATUS] == 'queued' then
+        makeReady(ctx.flow, key, job)
+        countBand(ctx, from, -1)
+        countBand(ctx, priority, 1)
+      end
       emitEvent(ctx.events, now, 'job.priority_changed', key, job, { from = from })
       code, changed = 2, true
     end

@@ -2,8 +2,12 @@
   Flow control: which handlers may be dispatched to now. Inlined after "job" where a script says
   `--- @include "flow"`.
 
-  Every queued job waits twice: in the queue's `queued` zset (positions, counts, listings) and in its
-  handler's own `ready:<task>` zset, with the same score. The `heads` zset holds each handler that
+  Every queued job waits in one sorted set: its handler's own `ready:<task>` zset, scored by
+  priority band then first-enqueue order (queueScore). The queue's order is the merge of those sets
+  by score (scores are unique: each holds the job's seq), so positions, counts and listings sum or
+  merge over the queue's handlers (waitingTasks), a few of them, rather than keeping a second set of
+  every queued job (format 3; formats 1 and 2 kept a `queued` zset too, which checkFormat drops).
+  The `heads` zset holds each handler that
   may be dispatched to now, scored by its first ready job, so a claim reads the next job of the
   whole queue from the first head, and a handler that is paused or at a limit is simply not there:
   its backlog, however long, is never looked at by a claim (no head-of-line blocking, and a claim
@@ -23,6 +27,49 @@ local function newFlow(readyPrefix, headsKey, throttledKey, flowKey)
   return { ready = readyPrefix, heads = headsKey, throttled = throttledKey, state = flowKey, held = {} }
 end
 
+-- The handlers that may have queued jobs: those in `heads` and those held, since a handler with a
+-- ready job is always one or the other (refreshHead, makeReady). Read once per script and kept up
+-- to date by makeReady; a handler that has since run out of jobs stays listed and counts nothing.
+local function waitingTasks(flow)
+  if flow.waiting then return flow.waiting end
+  local list, known = rcall('ZRANGE', flow.heads, 0, -1), {}
+  for _, task in ipairs(list) do known[task] = true end
+  local state = rcall('HGETALL', flow.state)
+  for i = 1, #state, 2 do
+    local task = string.match(state[i], '^held:(.*)$')
+    if task and not known[task] then
+      list[#list + 1] = task
+      known[task] = true
+    end
+  end
+  flow.waiting, flow.waitingSet = list, known
+  return list
+end
+
+-- How many queued jobs of the whole queue score within [from, to) (bounds as ZCOUNT takes them).
+local function countReady(flow, from, to)
+  local n = 0
+  for _, task in ipairs(waitingTasks(flow)) do n = n + rcall('ZCOUNT', flow.ready .. task, from, to) end
+  return n
+end
+
+-- Queued jobs per priority band: { [1] = n, [2] = n, [3] = n }.
+local function bandCounts(flow)
+  local counts = {}
+  for p = 1, 3 do counts[p] = countReady(flow, p * BAND, below((p + 1) * BAND)) end
+  return counts
+end
+
+-- 1-based positions over the whole queue and within the job's own priority band: the jobs that
+-- score lower, in O(handlers x log N). False for a job that is not queued.
+local function positions(flow, key, job)
+  if job[STATUS] ~= 'queued' then return false, false end
+  local score = queueScore(job)
+  if tonumber(rcall('ZSCORE', flow.ready .. job[TASK], key)) ~= score then return false, false end
+  local before = below(score)
+  return countReady(flow, '-inf', before) + 1, countReady(flow, job[PRIORITY] * BAND, before) + 1
+end
+
 local function isHeld(flow, task)
   local held = flow.held[task]
   if held == nil then
@@ -40,19 +87,21 @@ local function refreshHead(flow, task)
   if head[1] then rcall('ZADD', flow.heads, head[2], task) else rcall('ZREM', flow.heads, task) end
 end
 
--- The job is queued: at its place in the queue and in its handler's ready set.
-local function makeReady(flow, queuedKey, key, job)
+-- The job is queued: at its place in its handler's ready set (a new score moves a queued job).
+local function makeReady(flow, key, job)
   local score = queueScore(job)
   local task = job[TASK]
-  rcall('ZADD', queuedKey, score, key)
   rcall('ZADD', flow.ready .. task, score, key)
   -- LT: the head moves only when this job is now the handler's first (a new member is added).
   if not isHeld(flow, task) then rcall('ZADD', flow.heads, 'LT', score, task) end
+  if flow.waiting and not flow.waitingSet[task] then
+    flow.waiting[#flow.waiting + 1] = task
+    flow.waitingSet[task] = true
+  end
 end
 
--- The job leaves the queue without being claimed (cancelled, or to be scored again).
-local function unready(flow, queuedKey, key, job)
-  rcall('ZREM', queuedKey, key)
+-- The job leaves the queue without being claimed (cancelled).
+local function unready(flow, key, job)
   rcall('ZREM', flow.ready .. job[TASK], key)
   refreshHead(flow, job[TASK])
 end
@@ -138,7 +187,7 @@ end
   jobs in one step while they come before the next handler's first job, so a queue of one busy
   handler costs a few commands per claim, not a few per job. Returns the keys in claim order.
 ]]
-local function claimReady(flow, queuedKey, count, now)
+local function claimReady(flow, count, now)
   local keys = {}
   -- Each round claims or holds one handler; the bound only guards against a loop on damaged data.
   local rounds = 0
@@ -161,7 +210,6 @@ local function claimReady(flow, queuedKey, count, now)
         taken = rcall('ZRANGE', readyKey, 0, allow - 1)
       end
       callMany('ZREM', readyKey, taken)
-      callMany('ZREM', queuedKey, taken)
       refreshHead(flow, task)
       started(flow, task, limits, #taken, now)
       for _, key in ipairs(taken) do keys[#keys + 1] = key end

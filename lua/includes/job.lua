@@ -17,7 +17,7 @@ local rcall = redis.call
 -- The layout of a queue's data: records, keys, sets. Any change a running queue could not read must
 -- raise it, so that processes of one version refuse a queue written by another (checkFormat) instead
 -- of misreading it. Queues written before the format was recorded have no `format` key.
-local DATA_FORMAT = '2'
+local DATA_FORMAT = '3'
 
 -- The queue's format mark: nil when it has neither data nor a mark yet, false when it holds data
 -- with no mark (written before marks existed). Readable data is marked DATA_FORMAT.
@@ -48,12 +48,18 @@ for code, name in ipairs(STATUS_NAMES) do STATUS_CODES[name] = code end
 -- Stored defaults of the fields that have one other than false.
 local STORED_DEFAULTS = { [ATTEMPTS] = 0, [STATUS] = STATUS_CODES.queued }
 
--- Score in the `queued` zset: priority band first, then first-enqueue order. 2^49 leaves room for
--- 5.6e14 jobs per band while every score stays an exact double.
+-- Score of a queued job in its handler's ready set (includes/flow.lua): priority band first, then
+-- first-enqueue order. 2^49 leaves room for 5.6e14 jobs per band while every score stays an exact double.
 local BAND = 562949953421312
 
 local function queueScore(job)
   return job[PRIORITY] * BAND + job[SEQ]
+end
+
+-- An exclusive score bound ('(' then the score) for ZCOUNT and ZRANGEBYSCORE. Written out in full:
+-- Lua's own number-to-string keeps 14 digits, and a score has up to 16.
+local function below(score)
+  return string.format('(%.0f', score)
 end
 
 -- A stored record as the scripts use it: every field present (false when empty), status by name.
@@ -136,15 +142,6 @@ end
 local function isActive(job)
   local s = job[STATUS]
   return s == 'queued' or s == 'scheduled' or s == 'processing'
-end
-
--- 1-based positions over the whole queue and within the job's own priority band, in O(log N).
-local function positions(queuedKey, key, job)
-  if job[STATUS] ~= 'queued' then return false, false end
-  local rank = rcall('ZRANK', queuedKey, key)
-  if not rank then return false, false end
-  local ahead = rcall('ZCOUNT', queuedKey, '-inf', '(' .. (job[PRIORITY] * BAND))
-  return rank + 1, rank + 1 - ahead
 end
 
 -- Appends code, the public job_id (false when key is), the record and the two positions to reply.

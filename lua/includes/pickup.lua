@@ -36,7 +36,7 @@ end
 
 -- Claims the next ready job for each idle worker (most recently registered first) while there are
 -- both, and pushes it to that worker's list. Returns how many were delivered.
-local function deliverReady(pick, flow, queuedKey, now)
+local function deliverReady(pick, flow, now)
   if rcall('ZCARD', pick.idle) == 0 or rcall('EXISTS', pick.paused) == 1 then return 0 end
   -- A registration that lapsed is a worker that stopped waiting without saying so (killed).
   rcall('ZREMRANGEBYSCORE', pick.idle, '-inf', '(' .. now)
@@ -44,7 +44,7 @@ local function deliverReady(pick, flow, queuedKey, now)
   while true do
     local worker = rcall('ZRANGE', pick.idle, -1, -1)[1]
     if not worker then break end
-    local key = claimReady(flow, queuedKey, 1, now)[1]
+    local key = claimReady(flow, 1, now)[1]
     if not key then break end
     rcall('ZREM', pick.idle, worker)
     local counter = rcall('HINCRBY', pick.stats, 'leases', 1)
@@ -76,7 +76,7 @@ end
 -- when something is left for them (a ready job no idle worker took, or a sooner due time).
 local function deliverAndWake(ctx, pick, wakeChannel)
   local delivered = 0
-  if ctx.readied then delivered = deliverReady(pick, ctx.flow, ctx.queued, ctx.now) end
+  if ctx.readied then delivered = deliverReady(pick, ctx.flow, ctx.now) end
   if ctx.wake and (ctx.sooner or delivered == 0 or rcall('ZCARD', ctx.flow.heads) > 0) then
     wakeWorkers(wakeChannel)
   end
@@ -105,7 +105,7 @@ end
 
 -- A job whose pickup lease lapsed (or whose worker left before popping it) goes back to its place,
 -- the attempt not counted, out of its worker's list.
-local function returnPickup(pick, flow, queuedKey, now, key, job)
+local function returnPickup(pick, flow, now, key, job)
   local worker = pickupWorker(job[LEASE])
   if worker then
     local listKey = pick.prefix .. worker
@@ -120,6 +120,6 @@ local function returnPickup(pick, flow, queuedKey, now, key, job)
   job[LEASE] = false
   saveJob(pick.jobs, key, job)
   freeSlot(flow, job[TASK])
-  makeReady(flow, queuedKey, key, job)
+  makeReady(flow, key, job)
   emitEvent(pick.events, now, 'job.released', key, job)
 end

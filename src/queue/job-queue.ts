@@ -141,13 +141,13 @@ export class JobQueue {
   /** Reads a job by job_id or entity_id, with its positions when queued. */
   async get (ident: string): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.redis.getJob(k.queued, k.jobs, k.entities, ident))
+    return this.single(ident, () => this.redis.getJob(k.jobs, k.entities, ...flowKeys(k), ident))
   }
 
   /** Changes the priority of a queued or scheduled job; it keeps its first-enqueue place. */
   async updatePriority (ident: string, priority: Priority): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.write('updatePriority', [k.queued, k.jobs, k.entities, ...flowKeys(k), k.events,
+    return this.single(ident, () => this.write('updatePriority', [k.jobs, k.entities, ...flowKeys(k), k.events,
       ident, priority, this.now()]))
   }
 
@@ -156,7 +156,7 @@ export class JobQueue {
     const k = this.keys
     let code = 0
     const job = await this.single(ident, async () => {
-      const reply = await this.write('cancelJob', [k.queued, k.scheduled, k.completed, k.failed, k.cancelled,
+      const reply = await this.write('cancelJob', [k.scheduled, k.completed, k.failed, k.cancelled,
         k.jobs, k.entities, ...flowKeys(k), k.events, ident, this.now(), this.completedRetentionMs])
       code = Array.isArray(reply) ? reply[0] : reply
       return reply
@@ -167,7 +167,7 @@ export class JobQueue {
   /** Puts a failed job back in the queue with a fresh allowance of attempts. */
   async retry (ident: string): Promise<JobRecord> {
     const k = this.keys
-    return this.single(ident, () => this.write('retryJob', [k.queued, k.failed, k.jobs, k.entities, k.wake, ...flowKeys(k), k.events,
+    return this.single(ident, () => this.write('retryJob', [k.failed, k.jobs, k.entities, k.wake, ...flowKeys(k), k.events,
       ident, this.now()]))
   }
 
@@ -175,7 +175,7 @@ export class JobQueue {
   async overview (): Promise<QueueOverview> {
     const k = this.keys
     const r = await this.call(() => this.redis.getQueue(
-      k.queued, k.processing, k.scheduled, k.completed, k.failed, k.cancelled, k.stats, k.jobs, k.paused)) as Array<number | null>
+      k.processing, k.scheduled, k.completed, k.failed, k.cancelled, k.stats, k.jobs, k.paused, ...flowKeys(k))) as Array<number | null>
     const [queued, p1, p2, p3, processing, scheduled, completed, failed, cancelled, processed, sum, min, max, oldest, paused] = r
     const count = processed ?? 0
     return {
@@ -206,7 +206,9 @@ export class JobQueue {
   async list (state: 'queued' | 'processing' | 'failed', cursor: string | undefined, limit: number): Promise<JobPage> {
     const k = this.keys
     const [score, member] = cursor ? decodeCursor(cursor) : ['', '']
-    const reply = await this.call(() => this.redis.listJobs(k[state], k.jobs, k.queued, score, member, limit)) as Array<string | number | null>
+    const reply = await this.call(() => state === 'queued'
+      ? this.redis.listQueued(k.jobs, ...flowKeys(k), score, member, limit)
+      : this.redis.listJobs(k[state], k.jobs, score, member, limit)) as Array<string | number | null>
     const next = reply[0] === null ? null : encodeCursor(String(reply[0]), String(reply[1]))
     return { jobs: decodeJobs(reply, 2).map((r) => r.job), next_cursor: next }
   }
@@ -242,7 +244,7 @@ export class JobQueue {
     const k = this.keys
     const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs, idleMs]
     for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
-    const keysAndArgs = [k.queued, k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, k.paused,
+    const keysAndArgs = [k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, k.paused,
       ...flowKeys(k), k.events, ...pickupKeys(k), ...args]
     const jobsAt = 3 + completions.length
     const decode = (reply: Array<string | number | null>) => ({
@@ -320,7 +322,7 @@ export class JobQueue {
    */
   async leaveIdle (workerId: string): Promise<number> {
     const k = this.keys
-    return await this.call(() => this.redis.leaveIdle(...pickupKeys(k), k.processing, k.jobs, k.queued, ...flowKeys(k),
+    return await this.call(() => this.redis.leaveIdle(...pickupKeys(k), k.processing, k.jobs, ...flowKeys(k),
       k.events, k.wake, workerId, this.now())) as number
   }
 
@@ -355,7 +357,7 @@ export class JobQueue {
    */
   async checkFormat (): Promise<void> {
     const k = this.keys
-    const [ours, stored] = await this.call(() => this.redis.checkFormat(k.format, k.jobs, k.seq, k.queued, k.processing, k.scheduled,
+    const [ours, stored] = await this.call(() => this.redis.checkFormat(k.format, k.jobs, k.seq, k.queuedBeforeFormat3, k.processing, k.scheduled,
       ...flowKeys(k))) as [string, string | null]
     if (stored !== ours) throw queueFormatError(this.queueName, stored, ours)
     // The callback token key is made now, while Redis can take a write, rather than at the first
@@ -366,14 +368,14 @@ export class JobQueue {
   /** Every broken invariant of the queue's keys, as sentences; empty when sound. O(N): tests and audits. */
   async checkInvariants (): Promise<string[]> {
     const k = this.keys
-    return await this.call(() => this.redis.checkInvariants(k.queued, k.processing, k.scheduled, k.completed,
+    return await this.call(() => this.redis.checkInvariants(k.processing, k.scheduled, k.completed,
       k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k), k.schedules, k.ticks, ...pickupKeys(k))) as string[]
   }
 
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {
     const k = this.keys
     const code = await this.write('failJob', [k.processing, k.scheduled, k.failed, k.jobs, k.entities,
-      k.stats, k.wake, k.queued, ...flowKeys(k), k.events, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0]) as number
+      k.stats, k.wake, ...flowKeys(k), k.events, jobId, lease, this.now(), error, retryAt, this.failedRetentionMs, counts ? -1 : 0]) as number
     if (code < 0) throw errorFromScriptCode(code, jobId)
     return code
   }

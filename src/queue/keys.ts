@@ -3,7 +3,11 @@
  * so the whole queue lives in one Redis Cluster slot and each Lua script touches a single slot.
  */
 export interface QueueKeys {
-  queued: string
+  /**
+   * ZSET of every queued job in formats 1 and 2 of the data. Format 3 keeps queued jobs only in
+   * their handlers' ready sets (lua/includes/flow.lua); checkFormat's upgrade deletes this one.
+   */
+  queuedBeforeFormat3: string
   processing: string
   scheduled: string
   completed: string
@@ -60,7 +64,7 @@ export interface QueueKeys {
 export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
   const tag = `${prefix}:{${queue}}:`
   return {
-    queued: tag + 'queued',
+    queuedBeforeFormat3: tag + 'queued',
     processing: tag + 'processing',
     scheduled: tag + 'scheduled',
     completed: tag + 'completed',
@@ -110,7 +114,7 @@ export function flowKeys (keys: QueueKeys): string[] {
 
 /** The keys the script that enqueues a schedule's tick shares with enqueueJobs, in that script's order. */
 export function enqueueKeys (keys: QueueKeys): string[] {
-  return [keys.queued, keys.jobs, keys.entities, keys.seq, keys.wake, keys.handlers, keys.format, keys.scheduled,
+  return [keys.jobs, keys.entities, keys.seq, keys.wake, keys.handlers, keys.format, keys.scheduled,
     ...flowKeys(keys), keys.events, keys.processing, keys.stats, keys.paused, ...pickupKeys(keys)]
 }
 

@@ -52,6 +52,7 @@ declare module 'ioredis' {
     getJob(...args: Arg[]): Result<unknown, Context>
     getQueue(...args: Arg[]): Result<unknown, Context>
     listJobs(...args: Arg[]): Result<unknown, Context>
+    listQueued(...args: Arg[]): Result<unknown, Context>
     retryJob(...args: Arg[]): Result<unknown, Context>
     putHandler(...args: Arg[]): Result<unknown, Context>
     rotateSecret(...args: Arg[]): Result<unknown, Context>

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { buildTestApp, jobKey, registerHandler, sharedRedis, snapshotQueue, type Cleanup } from '../helper.js'
-import { queueKeys } from '../../src/queue/keys.js'
+import { queueKeys, readyKey } from '../../src/queue/keys.js'
 
 const HOOK = 'http://127.0.0.1:9/hook'
 
@@ -99,7 +99,7 @@ describe('POST /jobs', () => {
     }
     const keys = queueKeys(app.jobQueue.queueName)
     assert.equal(await redis().client.hlen(keys.jobs), 1)
-    assert.equal(await redis().client.zcard(keys.queued), 1)
+    assert.equal(await redis().client.zcard(readyKey(keys, 'email.send')), 1)
   })
 
   it('should raise the priority of a queued entity (200 priority_raised), keep its args, and never lower it', async (t) => {
@@ -203,7 +203,7 @@ describe('POST /jobs', () => {
     }
     const keys = queueKeys(app.jobQueue.queueName)
     assert.equal(await redis().client.hlen(keys.jobs), 1)
-    assert.deepEqual(await redis().client.zrange(keys.queued, '0', '-1'), [jobKey(jobId)])
+    assert.deepEqual(await redis().client.zrange(readyKey(keys, 'email.send'), '0', '-1'), [jobKey(jobId)])
     assert.deepEqual(await redis().client.hgetall(keys.entities), { hot: jobKey(jobId) })
     // the args are those of the request that won
     assert.deepEqual((await app.inject({ url: '/jobs/hot' })).json().args, created[0].json().args)
@@ -217,7 +217,7 @@ describe('POST /jobs', () => {
     assert.equal(new Set(responses.map((r) => r.json().job_id)).size, 100)
     const positions = await Promise.all(responses.map(async (r) => (await app.inject({ url: `/jobs/${r.json().job_id}` })).json().position_in_queue))
     assert.deepEqual(positions.sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i + 1))
-    assert.equal(await redis().client.zcard(queueKeys(app.jobQueue.queueName).queued), 100)
+    assert.equal(await redis().client.zcard(readyKey(queueKeys(app.jobQueue.queueName), 'email.send')), 100)
   })
 
   it('should turn 100 concurrent enqueues with mixed priorities into one job at the highest priority', async (t) => {
@@ -230,7 +230,7 @@ describe('POST /jobs', () => {
     for (const r of responses) assert.ok(['created', 'exists', 'priority_raised'].includes(r.json().outcome))
     const keys = queueKeys(app.jobQueue.queueName)
     assert.equal(await redis().client.hlen(keys.jobs), 1)
-    assert.equal(await redis().client.zcard(keys.queued), 1)
+    assert.equal(await redis().client.zcard(readyKey(keys, 'email.send')), 1)
     assert.equal((await app.inject({ url: '/jobs/hot' })).json().priority, 1)
   })
 })

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { buildTestApp, sharedRedis, snapshotQueue, startRedis } from '../helper.js'
 import { Webhook } from 'standardwebhooks'
-import { queueKeys } from '../../src/queue/keys.js'
+import { queueKeys, readyKey } from '../../src/queue/keys.js'
 import type { JobRecord } from '../../src/queue/job.js'
 import { callbackBody, callbackHeaders, callbackOrigin } from '../../src/worker/dispatch.js'
 
@@ -449,14 +449,14 @@ describe('named queues: the registry and the keys', () => {
     assert.ok(keys.includes('jobq:queues'))
     const tagged = (queue: string) => keys.filter((key) => key.startsWith(`jobq:{${queue}}:`))
     const keysA = queueKeys(a)
-    for (const key of [keysA.queued, keysA.processing, keysA.scheduled, keysA.completed, keysA.cancelled, keysA.jobs, keysA.entities, keysA.seq, keysA.handlers]) {
+    for (const key of [readyKey(keysA, 'task'), keysA.processing, keysA.scheduled, keysA.completed, keysA.cancelled, keysA.jobs, keysA.entities, keysA.seq, keysA.handlers]) {
       assert.ok(tagged(a).includes(key), `${key} not among ${tagged(a).join(', ')}`)
     }
     // a's jobs are in a's hash, and nowhere else.
     assert.equal(await redis.client.hlen(keysA.jobs), 5)
     assert.equal(await redis.client.hlen(queueKeys(b).jobs), 3)
-    assert.equal(await redis.client.zcard(queueKeys(b).queued), 3)
-    assert.equal(await redis.client.zcard(keysA.queued), 1)
+    assert.equal(await redis.client.zcard(readyKey(queueKeys(b), 'task')), 3)
+    assert.equal(await redis.client.zcard(readyKey(keysA, 'task')), 1)
     // Every key belongs to one of the three queues.
     assert.equal(tagged(a).length + tagged(b).length + tagged(d).length + 1, keys.length, keys.join('\n'))
   })

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildTestApp, suiteContext, waitFor } from '../helper.js'
 import { startCluster, type RedisNode, type TestCluster } from '../redis-topologies.js'
 import { answer, ok, startHookServer, startWorker } from '../worker/worker-helper.js'
+import { queueKeys, readyKey } from '../../src/queue/keys.js'
 
 /** Waits for a job of a named queue to reach `status`. */
 async function waitForStatus (app: FastifyInstance, queue: string, id: string, status: string): Promise<any> {
@@ -96,7 +97,7 @@ describe('on a Redis Cluster (3 masters, 3 replicas)', () => {
       assert.equal(batch.statusCode, 200, batch.body)
     }
     for (const [name, master] of queues) {
-      assert.equal(await master.client.zcard(`jobq:{${name}}:queued`), 20, `${name}'s jobs are on its master`)
+      assert.equal(await master.client.zcard(readyKey(queueKeys(name), 'spread.task')), 20, `${name}'s jobs are on its master`)
       for (const other of cluster.nodes.filter((n) => n !== master)) {
         const role = (await other.client.role() as [string])[0]
         // KEYS, not EXISTS: a node answers EXISTS of another node's slot with MOVED.

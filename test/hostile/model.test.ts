@@ -33,6 +33,13 @@ const ASYNC_RUNS = Math.ceil(NUM_RUNS / 2)
 /** The runs of the property that mostly exercises direct delivery to idle workers. */
 const PICKUP_RUNS = Math.ceil(NUM_RUNS / 2)
 const PATH = process.env.JOBQ_FC_PATH
+/**
+ * A property's whole time, shrinking included (about 2 minutes when it passes): a failure found
+ * late once shrank for over 20 minutes. Past it fast-check stops and reports the smallest failing
+ * sequence found so far, and a run that had not finished its runs by then fails rather than pass
+ * on fewer (JOBQ_FC_TIME_LIMIT_MS to change).
+ */
+const TIME_LIMIT_MS = Number(process.env.JOBQ_FC_TIME_LIMIT_MS ?? 10 * 60_000)
 
 const DAY = 86_400_000
 const LEASE_MS = 20_000
@@ -1296,7 +1303,7 @@ async function checkAgainstModel (t: TestContext, redisUrl: string, commandArb: 
     } finally {
       for (const fn of cleanups.reverse()) await fn()
     }
-  }), { seed: SEED, numRuns, path: PATH, includeErrorInReport: true })
+  }), { seed: SEED, numRuns, path: PATH, includeErrorInReport: true, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: true })
   const steps = [...seen.values()].reduce((a, b) => a + b, 0)
   t.diagnostic(`${steps} steps checked: ${[...seen].sort().map(([k, v]) => `${k} ×${v}`).join(', ')}`)
 }

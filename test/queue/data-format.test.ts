@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildApp } from '../../src/api/app.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
-import { queueKeys, readyKey } from '../../src/queue/keys.js'
+import { queueKeys, readyKey, type QueueKeys } from '../../src/queue/keys.js'
 import { HandlerStore } from '../../src/queue/handler-store.js'
 import { createRedis } from '../../src/queue/redis.js'
 import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, startRedis, testConfig, uniqueQueueName, waitFor, type TestRedis } from '../helper.js'
@@ -32,12 +32,12 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     const app = await buildTestApp(t, redis().url)
     const { client } = redis()
     const keys = app.jobQueue.keys
-    assert.equal(await client.get(keys.format), '2', 'marked at start')
+    assert.equal(await client.get(keys.format), '3', 'marked at start')
     await registerHandler(app, 'task', 'http://127.0.0.1:9/hook')
     await app.jobQueue.enqueue(newJob('a'))
-    await client.del(keys.format, keys.jobs, keys.seq, keys.queued, keys.entities)
+    await client.del(keys.format, keys.jobs, keys.seq, readyKey(keys, 'task'), keys.heads, keys.entities)
     await app.jobQueue.enqueue(newJob('b'))
-    assert.equal(await client.get(keys.format), '2', 'marked again by the enqueue')
+    assert.equal(await client.get(keys.format), '3', 'marked again by the enqueue')
     await app.jobQueue.checkFormat()
   })
 
@@ -92,14 +92,14 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     await client.set(queueKeys(queue).format, '0')
     await client.hset(queueKeys(queue).handlers, 'task', JSON.stringify({ name: 'task', url: 'http://127.0.0.1:9/hook' }))
     const unchecked = await queueOn(t, url, queue)
-    const refusal = { code: 'JQ_ERR_QUEUE_FORMAT', message: new RegExp(`Queue ${queue} holds data in format 0, and this JobQ reads format 2`) }
+    const refusal = { code: 'JQ_ERR_QUEUE_FORMAT', message: new RegExp(`Queue ${queue} holds data in format 0, and this JobQ reads format 3`) }
     await assert.rejects(unchecked.checkFormat(), refusal)
     const before = await snapshotQueue(client, queue)
     await assert.rejects(unchecked.enqueue(newJob('a')), refusal)
     assert.deepEqual(await snapshotQueue(client, queue), before)
   })
 
-  it('should bring a queue of format 1 (before flow control) to format 2 at start, every job where it was', async (t) => {
+  it('should bring a queue of format 1 (before flow control) to format 3 at start, every job where it was', async (t) => {
     const { client, url } = redis()
     const queueName = uniqueQueueName()
     const queue = await queueOn(t, url, queueName)
@@ -111,18 +111,53 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     await queue.enqueueMany([{ ...job('b', 'b3', 1), due_at: Date.now() + 60_000 }])
     const [running] = (await queue.claim(1, 'w', 60_000)).jobs
     assert.equal(running.entity_id, 'a2')
-    // What format 1 held: the same records and state sets, none of the flow control keys.
+    // What format 1 held: the same records and state sets, every queued job in the `queued` zset,
+    // none of the flow control keys.
     const k = queue.keys
+    await copyReadyToQueued(client, k, ['a', 'b'])
     await client.del(readyKey(k, 'a'), readyKey(k, 'b'), k.heads, k.throttled, k.flow)
     await client.set(k.format, '1')
     await assert.rejects(queue.enqueue(newJob('x')), { code: 'JQ_ERR_QUEUE_FORMAT' })
 
     await queue.checkFormat()
-    assert.equal(await client.get(k.format), '2')
+    assert.equal(await client.get(k.format), '3')
+    assert.equal(await client.exists(k.queuedBeforeFormat3), 0)
     assert.deepEqual(await queue.checkInvariants(), [])
     const claimed = (await queue.claim(10, 'w', 60_000)).jobs.map((j) => j.entity_id)
     assert.deepEqual(claimed, ['b2', 'a1', 'b1', 'a3'])
     const counts = Object.fromEntries((await handlers.list()).map((h) => [h.name, h.counts]))
     assert.deepEqual(counts, { a: { queued: 0, scheduled: 0, in_flight: 3, held: null }, b: { queued: 0, scheduled: 1, in_flight: 2, held: null } })
   })
+
+  it('should bring a queue of format 2 (every queued job also in `queued`) to format 3 at start, positions and order kept', async (t) => {
+    const { client, url } = redis()
+    const queue = await queueOn(t, url, uniqueQueueName())
+    await queue.checkFormat()
+    const handlers = new HandlerStore(queue.redis, queue.keys)
+    for (const task of ['a', 'b']) await handlers.put(task, { url: 'http://127.0.0.1:9/hook' })
+    const job = (task: string, entity: string, priority: 1 | 2 | 3) => ({ ...newJob(entity), task, priority })
+    await queue.enqueueMany([job('a', 'a1', 2), job('b', 'b1', 3), job('a', 'a2', 1), job('b', 'b2', 2), job('a', 'a3', 3)])
+    const before = await Promise.all(['a1', 'b1', 'a2', 'b2', 'a3'].map(async (e) => await queue.get(e)))
+    const k = queue.keys
+    await copyReadyToQueued(client, k, ['a', 'b'])
+    await client.set(k.format, '2')
+    await assert.rejects(queue.enqueue(newJob('x')), { code: 'JQ_ERR_QUEUE_FORMAT', message: /holds data in format 2, and this JobQ reads format 3/ })
+
+    await queue.checkFormat()
+    assert.equal(await client.get(k.format), '3')
+    assert.equal(await client.exists(k.queuedBeforeFormat3), 0)
+    assert.deepEqual(await queue.checkInvariants(), [])
+    const after = await Promise.all(['a1', 'b1', 'a2', 'b2', 'a3'].map(async (e) => await queue.get(e)))
+    const expected = [['a1', 2, 1], ['b1', 4, 1], ['a2', 1, 1], ['b2', 3, 2], ['a3', 5, 2]]
+    for (const jobs of [before, after]) assert.deepEqual(jobs.map((j) => [j.entity_id, j.position_in_queue, j.position_in_priority]), expected)
+    assert.deepEqual((await queue.claim(10, 'w', 60_000)).jobs.map((j) => j.entity_id), ['a2', 'a1', 'b2', 'b1', 'a3'])
+  })
 })
+
+/** Writes what formats 1 and 2 kept besides the ready sets: every queued job in the queue's `queued` zset, same score. */
+async function copyReadyToQueued (client: TestRedis['client'], k: QueueKeys, tasks: string[]): Promise<void> {
+  for (const task of tasks) {
+    const members = await client.zrange(readyKey(k, task), '0', '-1', 'WITHSCORES')
+    for (let i = 0; i < members.length; i += 2) await client.zadd(k.queuedBeforeFormat3, members[i + 1], members[i])
+  }
+}

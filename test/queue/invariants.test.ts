@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildTestApp, jobKey, registerHandler, startRedis } from '../helper.js'
+import { readyKey } from '../../src/queue/keys.js'
 import { ScheduleStore, type ScheduleDefinition } from '../../src/queue/schedule-store.js'
 
 describe('checkInvariants', () => {
@@ -19,12 +20,12 @@ describe('checkInvariants', () => {
     assert.deepEqual(await queue.checkInvariants(), [])
 
     const k = queue.keys
-    await redis.client.zadd(k.queued, 1, jobKey(jobs[0].job_id))
+    await redis.client.zadd(readyKey(k, 'h'), 1, jobKey(jobs[0].job_id))
     await redis.client.hdel(k.jobs, jobKey(jobs[2].job_id))
     await redis.client.hset(k.entities, 'ghost', 'no-such-job')
     await redis.client.hset(k.jobs, 'zz', await redis.client.hgetBuffer(k.jobs, jobKey(jobs[1].job_id)) as Buffer)
     const problems = await queue.checkInvariants()
-    assert.ok(problems.some((p) => p.startsWith(`${jobs[0].job_id} is in both queued and completed`)), problems.join('\n'))
+    assert.ok(problems.some((p) => p.startsWith(`${jobs[0].job_id} is in both completed and the ready set of h`)), problems.join('\n'))
     assert.ok(problems.some((p) => p === `key ${jobKey(jobs[2].job_id)} is in processing but has no record`), problems.join('\n'))
     assert.ok(problems.some((p) => p === 'entity index of ghost names missing key no-such-job'), problems.join('\n'))
     assert.ok(problems.some((p) => /^\w+ is stored under key zz, not that of seq \d+$/.test(p)), problems.join('\n'))

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { Webhook } from 'standardwebhooks'
 import { buildTestApp, startRedis } from '../helper.js'
-import { queueKeys } from '../../src/queue/keys.js'
+import { queueKeys, readyKey } from '../../src/queue/keys.js'
 import type { NewJob } from '../../src/queue/job.js'
 import {
   clientAddress, median, ok, scriptCallCount, startHookServer, startWorker, waitFor, waitingOnWakes, watchScriptCalls,
@@ -269,7 +269,7 @@ describe('a worker serving every queue (JOBQ_QUEUES=*)', () => {
     assert.equal(hookGood.deliveries[1].jobId, again)
     await sleep(300)
     assert.equal(hookBad.deliveries.length, 0, 'a job of a queue in another format was dispatched')
-    assert.equal(await redis.client.zcard(queueKeys(bad).queued), 1, `${stranded} left where it was`)
+    assert.equal(await redis.client.zcard(readyKey(queueKeys(bad), 'task')), 1, `${stranded} left where it was`)
     assert.equal(await redis.client.get(queueKeys(bad).format), '999')
     assert.equal(worker.child.exitCode, null, 'the worker serving * must keep running')
     assert.ok(!worker.output().includes(`"queue":"${bad}","msg":"serving a new queue"`))

@@ -1,9 +1,9 @@
 --[[
-  One page of the jobs in a state set, in that set's order (dispatch order for `queued`, lease
-  deadline for `processing`, failure time for `failed`, then the job's key), after a cursor. Read only.
-  KEYS[1] set     ZSET  jobq:{q}:queued, :processing or :failed   members are keys (includes/job.lua)
+  One page of the jobs in a state set, in that set's order (lease deadline for `processing`,
+  failure time for `failed`, then the job's key), after a cursor. Read only. (Queued jobs have no
+  set of their own: lua/listQueued-5.lua.)
+  KEYS[1] set     ZSET  jobq:{q}:processing or :failed   members are keys (includes/job.lua)
   KEYS[2] jobs    HASH  jobq:{q}:jobs
-  KEYS[3] queued  ZSET  jobq:{q}:queued   (for positions)
   ARGV[1] cursor score or '' for the first page  ARGV[2] cursor member  ARGV[3] page size
   The cursor is the last listed (score, member): a key, not a job_id, so that it compares with the
   set's members as Redis orders them, and a job gone since the last page still marks the place.
@@ -12,7 +12,7 @@
 ]]
 --- @include "job"
 
-local setKey, jobsKey, queuedKey = KEYS[1], KEYS[2], KEYS[3]
+local setKey, jobsKey = KEYS[1], KEYS[2]
 local limit = tonumber(ARGV[3])
 local page = {}
 
@@ -55,6 +55,7 @@ end
 for i = 1, #page, 2 do
   local key = page[i]
   local job = loadJob(jobsKey, key)
-  if job then pushJob(reply, 1, key, job, positions(queuedKey, key, job)) end
+  -- Neither processing nor failed jobs have positions.
+  if job then pushJob(reply, 1, key, job, false, false) end
 end
 return reply

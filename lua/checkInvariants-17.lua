@@ -18,25 +18,25 @@
   - direct delivery (includes/pickup.lua): only a processing job has a pickup lease; a pickup list
     holds wake-up markers and jobs processing under a pickup lease of its own worker, each once; a
     worker registered in `idle` has no job waiting in its list.
-  KEYS[1] queued  KEYS[2] processing  KEYS[3] scheduled  KEYS[4] completed  KEYS[5] failed
-  KEYS[6] cancelled  (ZSETs jobq:{q}:<state>)  KEYS[7] jobs HASH  KEYS[8] entities HASH
-  KEYS[9] seq STRING  KEYS[10] format STRING
-  KEYS[11] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
-  KEYS[12] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
-  KEYS[13] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
-  KEYS[14] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
-  KEYS[15] schedules   HASH   jobq:{q}:schedules  name -> schedule JSON
-  KEYS[16] ticks       ZSET   jobq:{q}:ticks      name -> next tick (ms), schedules not paused only
-  KEYS[17] idle        ZSET   jobq:{q}:idle       workers waiting on their pickup list
-  KEYS[18] pickup      PREFIX jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list (found by SCAN)
+  KEYS[1] processing  KEYS[2] scheduled  KEYS[3] completed  KEYS[4] failed  KEYS[5] cancelled
+  (ZSETs jobq:{q}:<state>; queued jobs are in their handlers' ready sets)  KEYS[6] jobs HASH
+  KEYS[7] entities HASH  KEYS[8] seq STRING  KEYS[9] format STRING
+  KEYS[10] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[11] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[12] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[13] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[14] schedules   HASH   jobq:{q}:schedules  name -> schedule JSON
+  KEYS[15] ticks       ZSET   jobq:{q}:ticks      name -> next tick (ms), schedules not paused only
+  KEYS[16] idle        ZSET   jobq:{q}:idle       workers waiting on their pickup list
+  KEYS[17] pickup      PREFIX jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list (found by SCAN)
   Returns { violation, ... } (empty when the queue is sound). Sentences name a job by its job_id
   while it has a record, else by its key.
 ]]
 --- @include "job"
 --- @include "flow"
 
-local states = { 'queued', 'processing', 'scheduled', 'completed', 'failed', 'cancelled' }
-local jobsKey, entitiesKey, seqKey, formatKey = KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local states = { 'processing', 'scheduled', 'completed', 'failed', 'cancelled' }
+local jobsKey, entitiesKey, seqKey, formatKey = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
 local lastSeq = tonumber(rcall('GET', seqKey) or 0)
 local problems = {}
 local function problem(text) problems[#problems + 1] = text end
@@ -45,16 +45,40 @@ local function name(key)
   return job and publicId(key, job) or ('key ' .. key)
 end
 
-local memberOf = {}
-for i, state in ipairs(states) do
-  for _, key in ipairs(rcall('ZRANGE', KEYS[i], 0, -1)) do
-    if memberOf[key] then problem(name(key) .. ' is in both ' .. memberOf[key] .. ' and ' .. state) end
-    memberOf[key] = state
+local all = rcall('HGETALL', jobsKey)
+local flow = newFlow(KEYS[10], KEYS[11], KEYS[12], KEYS[13])
+-- Every handler the queue's data names: the tasks of its records and of its flow-control keys.
+local tasks = {}
+local function noteTask(task) tasks[task] = true end
+for i = 2, #all, 2 do noteTask(decodeRecord(all[i])[TASK]) end
+for _, task in ipairs(rcall('ZRANGE', flow.heads, 0, -1)) do noteTask(task) end
+for _, task in ipairs(rcall('ZRANGE', flow.throttled, 0, -1)) do noteTask(task) end
+local state = rcall('HGETALL', flow.state)
+local stateOf = {}
+for i = 1, #state, 2 do
+  local kind, task = string.match(state[i], '^([a-z]+):(.*)$')
+  if kind then
+    noteTask(task)
+    stateOf[state[i]] = state[i + 1]
+  else
+    problem('flow field ' .. state[i] .. ' is not of the form kind:task')
   end
 end
 
+-- The set each key is in, by the status it stands for; a queued job's set is its handler's ready set.
+local memberOf, setOf = {}, {}
+local function member(key, status, set)
+  if memberOf[key] then problem(name(key) .. ' is in both ' .. setOf[key] .. ' and ' .. set) end
+  memberOf[key], setOf[key] = status, set
+end
+for i, status in ipairs(states) do
+  for _, key in ipairs(rcall('ZRANGE', KEYS[i], 0, -1)) do member(key, status, status) end
+end
+for task in pairs(tasks) do
+  for _, key in ipairs(rcall('ZRANGE', flow.ready .. task, 0, -1)) do member(key, 'queued', 'the ready set of ' .. task) end
+end
+
 local activeByEntity = {}
-local all = rcall('HGETALL', jobsKey)
 for i = 1, #all, 2 do
   local key, job = all[i], decodeRecord(all[i + 1])
   local id, status = publicId(key, job), job[STATUS]
@@ -86,13 +110,10 @@ for i = 1, #entities, 2 do
   end
 end
 -- Flow control, counted from the records: per task, its queued jobs (key -> score) and counts.
-local flow = newFlow(KEYS[11], KEYS[12], KEYS[13], KEYS[14])
-local tasks, queuedOf, counted = {}, {}, { inflight = {}, scheduled = {} }
-local function noteTask(task) tasks[task] = true end
+local queuedOf, counted = {}, { inflight = {}, scheduled = {} }
 for i = 1, #all, 2 do
   local job = decodeRecord(all[i + 1])
   local task, status = job[TASK], job[STATUS]
-  noteTask(task)
   if status == 'queued' then
     queuedOf[task] = queuedOf[task] or {}
     queuedOf[task][all[i]] = queueScore(job)
@@ -100,19 +121,6 @@ for i = 1, #all, 2 do
     counted.inflight[task] = (counted.inflight[task] or 0) + 1
   elseif status == 'scheduled' then
     counted.scheduled[task] = (counted.scheduled[task] or 0) + 1
-  end
-end
-for _, task in ipairs(rcall('ZRANGE', flow.heads, 0, -1)) do noteTask(task) end
-for _, task in ipairs(rcall('ZRANGE', flow.throttled, 0, -1)) do noteTask(task) end
-local state = rcall('HGETALL', flow.state)
-local stateOf = {}
-for i = 1, #state, 2 do
-  local kind, task = string.match(state[i], '^([a-z]+):(.*)$')
-  if kind then
-    noteTask(task)
-    stateOf[state[i]] = state[i + 1]
-  else
-    problem('flow field ' .. state[i] .. ' is not of the form kind:task')
   end
 end
 for task in pairs(tasks) do
@@ -152,13 +160,13 @@ end
 
 -- Schedules: their records against the `ticks` zset workers wait on.
 local ticks = {}
-local tickList = rcall('ZRANGE', KEYS[16], 0, -1, 'WITHSCORES')
+local tickList = rcall('ZRANGE', KEYS[15], 0, -1, 'WITHSCORES')
 for i = 1, #tickList, 2 do ticks[tickList[i]] = tonumber(tickList[i + 1]) end
 local function isNull(v) return v == nil or v == cjson.null end
 local function shown(v) return isNull(v) and 'null' or tostring(v) end
 local function isTime(v) return type(v) == 'number' and v == math.floor(v) and v >= 0 end
 local OUTCOMES = { created = true, priority_raised = true, exists = true, processing = true, no_handler = true }
-local schedules = rcall('HGETALL', KEYS[15])
+local schedules = rcall('HGETALL', KEYS[14])
 for i = 1, #schedules, 2 do
   local field, what = schedules[i], 'schedule ' .. schedules[i]
   local tick = ticks[field]
@@ -214,8 +222,8 @@ for i = 1, #all, 2 do
   end
 end
 local idleWorkers = {}
-for _, worker in ipairs(rcall('ZRANGE', KEYS[17], 0, -1)) do idleWorkers[worker] = true end
-local pickupPrefix = KEYS[18]
+for _, worker in ipairs(rcall('ZRANGE', KEYS[16], 0, -1)) do idleWorkers[worker] = true end
+local pickupPrefix = KEYS[17]
 local pattern = string.gsub(pickupPrefix, '([%*%?%[%]\\])', '\\%1') .. '*'
 local cursor = '0'
 repeat

@@ -1,24 +1,23 @@
 --[[
   Enqueues one or more jobs, one entity at most once (the whole batch is atomic); see
   includes/enqueue.lua for what one job's step does.
-  KEYS[1] queued    ZSET    jobq:{q}:queued     score = priority * 2^49 + seq
-  KEYS[2] jobs      HASH    jobq:{q}:jobs       key -> record (includes/job.lua)
-  KEYS[3] entities  HASH    jobq:{q}:entities   entity_id -> key of its latest job
-  KEYS[4] seq       STRING  jobq:{q}:seq        first-enqueue counter, never reused: it makes the key
-  KEYS[5] wake      CHANNEL jobq:{q}:wake       not a key: published to when a job becomes dispatchable with none before, or a due time comes sooner
-  KEYS[6] handlers  HASH    jobq:{q}:handlers   name -> handler JSON
-  KEYS[7] format    STRING  jobq:{q}:format     the data format (includes/job.lua DATA_FORMAT)
-  KEYS[8] scheduled ZSET    jobq:{q}:scheduled  score = due time (ms): delayed jobs and retries
-  KEYS[9] ready        PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
-  KEYS[10] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
-  KEYS[11] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
-  KEYS[12] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
-  KEYS[13] events   STREAM  jobq:{q}:events
-  KEYS[14] processing ZSET  jobq:{q}:processing score = lease deadline (ms)
-  KEYS[15] stats    HASH    jobq:{q}:stats      (the `leases` counter that makes lease tokens unique)
-  KEYS[16] paused   STRING  jobq:{q}:paused     present while the queue is paused: nothing is delivered
-  KEYS[17] idle     ZSET    jobq:{q}:idle       workers waiting on their pickup list (includes/pickup.lua)
-  KEYS[18] pickup   PREFIX  jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list
+  KEYS[1] jobs      HASH    jobq:{q}:jobs       key -> record (includes/job.lua)
+  KEYS[2] entities  HASH    jobq:{q}:entities   entity_id -> key of its latest job
+  KEYS[3] seq       STRING  jobq:{q}:seq        first-enqueue counter, never reused: it makes the key
+  KEYS[4] wake      CHANNEL jobq:{q}:wake       not a key: published to when a job becomes dispatchable with none before, or a due time comes sooner
+  KEYS[5] handlers  HASH    jobq:{q}:handlers   name -> handler JSON
+  KEYS[6] format    STRING  jobq:{q}:format     the data format (includes/job.lua DATA_FORMAT)
+  KEYS[7] scheduled ZSET    jobq:{q}:scheduled  score = due time (ms): delayed jobs and retries
+  KEYS[8] ready        PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[9] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[10] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[11] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[12] events   STREAM  jobq:{q}:events
+  KEYS[13] processing ZSET  jobq:{q}:processing score = lease deadline (ms)
+  KEYS[14] stats    HASH    jobq:{q}:stats      (the `leases` counter that makes lease tokens unique)
+  KEYS[15] paused   STRING  jobq:{q}:paused     present while the queue is paused: nothing is delivered
+  KEYS[16] idle     ZSET    jobq:{q}:idle       workers waiting on their pickup list (includes/pickup.lua)
+  KEYS[17] pickup   PREFIX  jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list
   ARGV[1] now (ms)  ARGV[2] job count n
   ARGV[3 + 7i ..]   task, entity_id, priority, args JSON, kwargs JSON, metadata JSON, due time (ms; 0: now)
   ARGV[3 + 7n]      '1' when the caller waits for replicas (JOBQ_WAIT_REPLICAS), else absent
@@ -37,12 +36,12 @@
 
 -- Data this version cannot read (no mark, or another format) is refused before any write, as
 -- checkFormat refuses it: an API that started while Redis was away has not checked yet.
-local mark = formatMark(KEYS[7], KEYS[2], KEYS[4])
+local mark = formatMark(KEYS[6], KEYS[1], KEYS[3])
 if mark ~= nil and mark ~= DATA_FORMAT then return { -7, mark, DATA_FORMAT } end
 local count = tonumber(ARGV[2])
-local flow = newFlow(KEYS[9], KEYS[10], KEYS[11], KEYS[12])
-local ctx = newEnqueue({ queued = KEYS[1], jobs = KEYS[2], entities = KEYS[3], seq = KEYS[4], handlers = KEYS[6],
-  scheduled = KEYS[8], events = KEYS[13] }, flow, tonumber(ARGV[1]))
+local flow = newFlow(KEYS[8], KEYS[9], KEYS[10], KEYS[11])
+local ctx = newEnqueue({ jobs = KEYS[1], entities = KEYS[2], seq = KEYS[3], handlers = KEYS[5],
+  scheduled = KEYS[7], events = KEYS[12] }, flow, tonumber(ARGV[1]))
 
 local reply = {}
 for i = 0, count - 1 do
@@ -53,22 +52,22 @@ for i = 0, count - 1 do
   -- items had been separate calls in this order: a later item that raises the priority of a job
   -- created earlier in the batch changes that later item's answer, not the earlier one's.
   local posQueue, posPriority = false, false
-  if key then posQueue, posPriority = positions(ctx.queued, key, job) end
+  if key then posQueue, posPriority = positionsOf(ctx, code, key, job) end
   -- A created job's args, kwargs and metadata are the caller's own: not sent back (false in their place).
   pushJob(reply, code, key or false, job, posQueue, posPriority, code == 1)
 end
 
-deliverAndWake(ctx, newPickup(KEYS[17], KEYS[18], KEYS[14], KEYS[15], KEYS[16], KEYS[2], KEYS[13]), KEYS[5])
+deliverAndWake(ctx, newPickup(KEYS[16], KEYS[17], KEYS[13], KEYS[14], KEYS[15], KEYS[1], KEYS[12]), KEYS[4])
 if ctx.created > 0 then
   -- Marks the data even when its keys were deleted under a running API (a flush), so that the
   -- next process to start finds it marked.
-  if mark == nil then rcall('SET', KEYS[7], DATA_FORMAT) end
+  if mark == nil then rcall('SET', KEYS[6], DATA_FORMAT) end
 elseif mark ~= nil and not ctx.wrote and ARGV[3 + 7 * count] == '1' then
   -- A batch that changed nothing (every item exists) still writes once when the caller waits for
   -- replicas: WAIT counts a connection's own writes only, and the job these answers name may have
   -- been written through another connection and not be on a replica yet. Rewriting the mark makes
   -- this connection's WAIT cover everything the master had written by now. (Without WAIT nothing
   -- is written, so an entity that exists is answered even while Redis is out of memory.)
-  rcall('SET', KEYS[7], DATA_FORMAT)
+  rcall('SET', KEYS[6], DATA_FORMAT)
 end
 return reply

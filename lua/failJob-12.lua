@@ -8,12 +8,11 @@
   KEYS[5] entities    HASH  jobq:{q}:entities
   KEYS[6] stats       HASH  jobq:{q}:stats
   KEYS[7] wake        CHANNEL jobq:{q}:wake  not a key: published to when the job is queued or scheduled
-  KEYS[8] queued      ZSET  jobq:{q}:queued
-  KEYS[9] ready        PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
-  KEYS[10] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
-  KEYS[11] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
-  KEYS[12] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
-  KEYS[13] events     STREAM jobq:{q}:events
+  KEYS[8] ready        PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[9] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[10] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[11] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[12] events     STREAM jobq:{q}:events
   ARGV[1] job id  ARGV[2] lease token  ARGV[3] now (ms)  ARGV[4] error message
   ARGV[5] retry at (ms), or -1 to fail for good  ARGV[6] failed retention (ms)
   ARGV[7] -1 to count the attempt, 0 to give it back (graceful shutdown: the attempt never ran)
@@ -22,12 +21,12 @@
 --- @include "job"
 --- @include "flow"
 
-local processingKey, scheduledKey, failedKey, jobsKey, entitiesKey, statsKey, wakeChannel, queuedKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local processingKey, scheduledKey, failedKey, jobsKey, entitiesKey, statsKey, wakeChannel =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local token, now, message = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local retryAt = tonumber(ARGV[5])
-local flow = newFlow(KEYS[9], KEYS[10], KEYS[11], KEYS[12])
-local eventsKey = KEYS[13]
+local flow = newFlow(KEYS[8], KEYS[9], KEYS[10], KEYS[11])
+local eventsKey = KEYS[12]
 
 local key, job = findJob(jobsKey, ARGV[1])
 if not job then return -1 end
@@ -43,7 +42,7 @@ if ARGV[7] == '0' then
   job[STATUS] = 'queued'
   job[STARTED_AT] = false
   saveJob(jobsKey, key, job)
-  makeReady(flow, queuedKey, key, job)
+  makeReady(flow, key, job)
   emitEvent(eventsKey, now, 'job.released', key, job)
   wakeWorkers(wakeChannel)
   return 3

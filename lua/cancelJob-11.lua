@@ -1,18 +1,17 @@
 --[[
   Cancels a queued or scheduled job: it leaves the queue and its entity is free again. A job that has
   already finished is deleted outright, so DELETE of a finished job forgets it.
-  KEYS[1] queued     ZSET  jobq:{q}:queued
-  KEYS[2] scheduled  ZSET  jobq:{q}:scheduled
-  KEYS[3] completed  ZSET  jobq:{q}:completed
-  KEYS[4] failed     ZSET  jobq:{q}:failed
-  KEYS[5] cancelled  ZSET  jobq:{q}:cancelled   score = finished_at (ms)
-  KEYS[6] jobs       HASH  jobq:{q}:jobs
-  KEYS[7] entities   HASH  jobq:{q}:entities
-  KEYS[8] ready        PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
-  KEYS[9] heads        ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
-  KEYS[10] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
-  KEYS[11] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
-  KEYS[12] events  STREAM jobq:{q}:events
+  KEYS[1] scheduled  ZSET  jobq:{q}:scheduled
+  KEYS[2] completed  ZSET  jobq:{q}:completed
+  KEYS[3] failed     ZSET  jobq:{q}:failed
+  KEYS[4] cancelled  ZSET  jobq:{q}:cancelled   score = finished_at (ms)
+  KEYS[5] jobs       HASH  jobq:{q}:jobs
+  KEYS[6] entities   HASH  jobq:{q}:entities
+  KEYS[7] ready        PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[8] heads        ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[9] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[10] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[11] events  STREAM jobq:{q}:events
   ARGV[1] job id or entity id  ARGV[2] now (ms)  ARGV[3] cancelled retention (ms)
   Returns a job reply (includes/job.lua pushJob) with code 1 cancelled or 2 deleted.
   Errors -1 no such job, -3 processing (a job in flight cannot be recalled).
@@ -20,10 +19,10 @@
 --- @include "job"
 --- @include "flow"
 
-local queuedKey, scheduledKey, completedKey, failedKey, cancelledKey, jobsKey, entitiesKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local scheduledKey, completedKey, failedKey, cancelledKey, jobsKey, entitiesKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local now = tonumber(ARGV[2])
-local flow = newFlow(KEYS[8], KEYS[9], KEYS[10], KEYS[11])
+local flow = newFlow(KEYS[7], KEYS[8], KEYS[9], KEYS[10])
 
 local key, job = resolveJob(jobsKey, entitiesKey, ARGV[1])
 if not key then return -1 end
@@ -32,7 +31,7 @@ if status == 'processing' then return pushJob({}, -3, key, job, false, false) en
 
 if status == 'queued' or status == 'scheduled' then
   if status == 'queued' then
-    unready(flow, queuedKey, key, job)
+    unready(flow, key, job)
   else
     rcall('ZREM', scheduledKey, key)
     countScheduled(flow, job[TASK], -1)
@@ -42,7 +41,7 @@ if status == 'queued' or status == 'scheduled' then
   job[NEXT_ATTEMPT_AT] = false
   saveJob(jobsKey, key, job)
   rcall('ZADD', cancelledKey, now, key)
-  emitEvent(KEYS[12], now, 'job.cancelled', key, job)
+  emitEvent(KEYS[11], now, 'job.cancelled', key, job)
   trimFinished(cancelledKey, jobsKey, entitiesKey, now - tonumber(ARGV[3]), 10)
   return pushJob({}, 1, key, job, false, false)
 end

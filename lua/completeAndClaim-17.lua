@@ -8,24 +8,23 @@
   Housekeeping puts back jobs whose lease lapsed (their worker died or hung) and promotes retries
   that are due, so whichever process calls this first recovers them. It runs when the call claims
   or has nothing to complete: with count = 0, completions alone change only their own jobs.
-  KEYS[1] queued      ZSET  jobq:{q}:queued      score = priority * 2^49 + seq
-  KEYS[2] processing  ZSET  jobq:{q}:processing  score = lease deadline (ms)
-  KEYS[3] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
-  KEYS[4] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
-  KEYS[5] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
-  KEYS[6] wake        CHANNEL jobq:{q}:wake  not a key: published to when lapsed or due jobs are queued again
-  KEYS[7] handlers    HASH  jobq:{q}:handlers
-  KEYS[8] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
-  KEYS[9] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
-  KEYS[10] entities   HASH  jobq:{q}:entities
-  KEYS[11] paused     STRING jobq:{q}:paused    present while the queue is paused: nothing is claimed
-  KEYS[12] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
-  KEYS[13] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
-  KEYS[14] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
-  KEYS[15] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
-  KEYS[16] events     STREAM jobq:{q}:events
-  KEYS[17] idle       ZSET   jobq:{q}:idle       workers waiting on their pickup list, score = when that lapses (ms)
-  KEYS[18] pickup     PREFIX jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list (includes/pickup.lua)
+  KEYS[1] processing  ZSET  jobq:{q}:processing  score = lease deadline (ms)
+  KEYS[2] scheduled   ZSET  jobq:{q}:scheduled   score = retry due time (ms)
+  KEYS[3] failed      ZSET  jobq:{q}:failed      score = finished_at (ms)
+  KEYS[4] jobs        HASH  jobq:{q}:jobs        key -> record; the sets hold keys (includes/job.lua)
+  KEYS[5] wake        CHANNEL jobq:{q}:wake  not a key: published to when lapsed or due jobs are queued again
+  KEYS[6] handlers    HASH  jobq:{q}:handlers
+  KEYS[7] stats       HASH  jobq:{q}:stats       (also the `leases` counter that makes lease tokens unique)
+  KEYS[8] completed   ZSET  jobq:{q}:completed   score = finished_at (ms)
+  KEYS[9] entities   HASH  jobq:{q}:entities
+  KEYS[10] paused     STRING jobq:{q}:paused    present while the queue is paused: nothing is claimed
+  KEYS[11] ready       PREFIX jobq:{q}:ready:     not a key: the prefix of each handler's ready zset ready:<task> (includes/flow.lua)
+  KEYS[12] heads       ZSET   jobq:{q}:heads      handlers that may be dispatched to now, score = their first ready job's
+  KEYS[13] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
+  KEYS[14] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
+  KEYS[15] events     STREAM jobq:{q}:events
+  KEYS[16] idle       ZSET   jobq:{q}:idle       workers waiting on their pickup list, score = when that lapses (ms)
+  KEYS[17] pickup     PREFIX jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list (includes/pickup.lua)
   ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id  ARGV[5] completed retention (ms)
   ARGV[6] idle registration (ms): with count > 0, a caller that claims fewer than count jobs waits on
           its pickup list for that long at most (0: it does not)
@@ -40,13 +39,13 @@
 --- @include "flow"
 --- @include "pickup"
 
-local queuedKey, processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey, pausedKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
-local flow = newFlow(KEYS[12], KEYS[13], KEYS[14], KEYS[15])
-local eventsKey = KEYS[16]
+local processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey, pausedKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local flow = newFlow(KEYS[11], KEYS[12], KEYS[13], KEYS[14])
+local eventsKey = KEYS[15]
 local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local idleMs = tonumber(ARGV[6])
-local pick = newPickup(KEYS[17], KEYS[18], processingKey, statsKey, pausedKey, jobsKey, eventsKey)
+local pick = newPickup(KEYS[16], KEYS[17], processingKey, statsKey, pausedKey, jobsKey, eventsKey)
 local HOUSEKEEPING_LIMIT = 100
 
 local codes = {}
@@ -110,7 +109,7 @@ for _, key in ipairs(lapsed) do
   local job = loadJob(jobsKey, key)
   if job and not job[HELD_UNTIL] and isPickup(job[LEASE]) then
     -- Pushed to an idle worker that never confirmed it: it never reached its handler.
-    returnPickup(pick, flow, queuedKey, now, key, job)
+    returnPickup(pick, flow, now, key, job)
   elseif job then
     -- A job an async handler took (202) lapsed because the handler stopped reporting; one a worker
     -- held, because the worker died or hung. The message names the worker, never the lease token.
@@ -142,7 +141,7 @@ for _, key in ipairs(lapsed) do
     else
       job[STATUS] = 'queued'
       job[STARTED_AT] = false
-      makeReady(flow, queuedKey, key, job)
+      makeReady(flow, key, job)
       emitEvent(eventsKey, now, 'job.retry_scheduled', key, job, { error = job[LAST_ERROR], next_attempt_at = now })
     end
     saveJob(jobsKey, key, job)
@@ -160,7 +159,7 @@ for _, key in ipairs(due) do
     job[NEXT_ATTEMPT_AT] = false
     saveJob(jobsKey, key, job)
     countScheduled(flow, job[TASK], -1)
-    makeReady(flow, queuedKey, key, job)
+    makeReady(flow, key, job)
     emitEvent(eventsKey, now, 'job.due', key, job)
   end
 end
@@ -177,7 +176,7 @@ if count > 0 then
   claimedCount = #keys
 end
 if count > claimedCount and not paused then
-  local popped = claimReady(flow, queuedKey, count - claimedCount, now)
+  local popped = claimReady(flow, count - claimedCount, now)
   claimedCount = claimedCount + #popped
   -- One counter step per call: the tokens of this batch are the last #popped values it passed.
   local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped) or 0

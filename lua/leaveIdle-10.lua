@@ -6,13 +6,12 @@
   KEYS[2] pickup      PREFIX jobq:{q}:pickup:     not a key: the prefix of each worker's pickup list
   KEYS[3] processing  ZSET   jobq:{q}:processing
   KEYS[4] jobs        HASH   jobq:{q}:jobs
-  KEYS[5] queued      ZSET   jobq:{q}:queued
-  KEYS[6] ready       PREFIX jobq:{q}:ready:      not a key: the prefix of each handler's ready zset (includes/flow.lua)
-  KEYS[7] heads       ZSET   jobq:{q}:heads
-  KEYS[8] throttled   ZSET   jobq:{q}:throttled
-  KEYS[9] flow        HASH   jobq:{q}:flow
-  KEYS[10] events     STREAM jobq:{q}:events
-  KEYS[11] wake       CHANNEL jobq:{q}:wake       not a key: published to when jobs go back
+  KEYS[5] ready       PREFIX jobq:{q}:ready:      not a key: the prefix of each handler's ready zset (includes/flow.lua)
+  KEYS[6] heads       ZSET   jobq:{q}:heads
+  KEYS[7] throttled   ZSET   jobq:{q}:throttled
+  KEYS[8] flow        HASH   jobq:{q}:flow
+  KEYS[9] events      STREAM jobq:{q}:events
+  KEYS[10] wake       CHANNEL jobq:{q}:wake       not a key: published to when jobs go back
   ARGV[1] worker id  ARGV[2] now (ms)
   Returns how many jobs went back.
 ]]
@@ -21,8 +20,8 @@
 --- @include "pickup"
 
 local worker, now = ARGV[1], tonumber(ARGV[2])
-local pick = newPickup(KEYS[1], KEYS[2], KEYS[3], false, false, KEYS[4], KEYS[10])
-local flow = newFlow(KEYS[6], KEYS[7], KEYS[8], KEYS[9])
+local pick = newPickup(KEYS[1], KEYS[2], KEYS[3], false, false, KEYS[4], KEYS[9])
+local flow = newFlow(KEYS[5], KEYS[6], KEYS[7], KEYS[8])
 rcall('ZREM', pick.idle, worker)
 local listKey = pick.prefix .. worker
 local entries = rcall('LRANGE', listKey, 0, -1)
@@ -32,9 +31,9 @@ for _, entry in ipairs(entries) do
   local key = string.match(entry, '^(%S+) ')
   local job = key and loadJob(pick.jobs, key)
   if job and job[STATUS] == 'processing' and not job[HELD_UNTIL] and pickupWorker(job[LEASE]) == worker then
-    returnPickup(pick, flow, KEYS[5], now, key, job)
+    returnPickup(pick, flow, now, key, job)
     returned = returned + 1
   end
 end
-if returned > 0 then wakeWorkers(KEYS[11]) end
+if returned > 0 then wakeWorkers(KEYS[10]) end
 return returned
