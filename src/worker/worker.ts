@@ -340,6 +340,7 @@ export class Worker {
     queue.idle = false
     queue.heard()
     queue.claimedSinceTrim++
+    this.options.metrics?.handedOver.inc({ queue: queue.name })
     // The pickup lease is short: confirmed with a whole lease while the callback starts, in the
     // same connection's order before anything the callback writes.
     queue.handle.jobs.extendLeases([{ jobId: job.job_id, lease: job.lease as string }], this.options.leaseMs).then((lost) => {

@@ -2,7 +2,7 @@ import { describe, it, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
-import { buildTestApp, registerHandler, sharedRedis, startRedis, type Cleanup } from '../helper.js'
+import { buildTestApp, freePort, registerHandler, sharedRedis, startRedis, type Cleanup } from '../helper.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
 import { pickupKey } from '../../src/queue/keys.js'
 import type { NewJob, Priority } from '../../src/queue/job.js'
@@ -179,7 +179,8 @@ describe('idle workers waiting on their pickup list', () => {
     await registerHandler(app, 'pick.task', hook.url)
     const queue = app.jobQueue.queueName
     const keys = app.jobQueue.keys
-    const runWorker = () => startWorker(t, { redisUrl: redis.url, queue, env: { JOBQ_LEASE_MS: '2000', JOBQ_CONCURRENCY: '2' } })
+    const runWorker = (env: Record<string, string> = {}) =>
+      startWorker(t, { redisUrl: redis.url, queue, env: { JOBQ_LEASE_MS: '2000', JOBQ_CONCURRENCY: '2', ...env } })
     const idle = async () => await redis.client.zrange(keys.idle, '0', '-1')
     const workerId = (w: Awaited<ReturnType<typeof runWorker>>) => JSON.parse(w.output().split('\n').find((l) => l.includes('"worker started"')) as string).worker as string
     return { redis, app, hook, keys, runWorker, idle, workerId }
@@ -187,7 +188,8 @@ describe('idle workers waiting on their pickup list', () => {
 
   it('should hand a job to an idle worker without a wake message, and register it again after', async (t) => {
     const { redis, app, hook, keys, runWorker, idle, workerId } = await setupWorkers(t)
-    const worker = await runWorker()
+    const port = await freePort()
+    const worker = await runWorker({ JOBQ_METRICS_PORT: String(port) })
     const id = workerId(worker)
     await waitFor('the worker to register as idle', async () => (await idle()).includes(id))
     const listener = new Redis(redis.url)
@@ -205,6 +207,8 @@ describe('idle workers waiting on their pickup list', () => {
     }
     await sleep(100)
     assert.deepEqual(wakes, [], 'every job went straight to the waiting worker')
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    assert.match(metrics, /^jobq_jobs_handed_over_total\{queue="[^"]+"\} 5$/m)
     assert.deepEqual(await app.jobQueue.checkInvariants(), [])
   })
 
