@@ -83,15 +83,16 @@ local function deliverAndWake(ctx, pick, wakeChannel)
 end
 
 -- A claim by `worker` takes the jobs pushed to its list that it has not popped (it stopped waiting
--- before they came): confirmed as extendLeases would, with a whole lease. Returns their keys and records.
+-- before they came): confirmed as extendLeases would, with a whole lease. Returns their keys and
+-- records. A marker stays: the worker may be waiting still (a batch of completions claims while it
+-- waits), and the marker is what ends that wait.
 local function takePickups(pick, worker, leaseMs, now)
   local listKey = pick.prefix .. worker
   local entries = rcall('LRANGE', listKey, 0, -1)
-  if #entries == 0 then return {}, {} end
-  rcall('DEL', listKey)
   local keys, jobs = {}, {}
   for _, entry in ipairs(entries) do
     local key = string.match(entry, '^(%S+) ')
+    if key then rcall('LREM', listKey, 1, entry) end
     local job = key and loadJob(pick.jobs, key)
     if job and job[STATUS] == 'processing' and pickupWorker(job[LEASE]) == worker then
       job[LEASE] = plainLease(job[LEASE])

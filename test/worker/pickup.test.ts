@@ -109,6 +109,19 @@ describe('direct delivery to idle workers (lua/includes/pickup.lua)', () => {
     assert.deepEqual(await queue.checkInvariants(), [])
   })
 
+  it('should leave a wake-up marker in the list when a claim runs beside the wait it is to end', async (t) => {
+    // A batch of completions claims while its worker waits on the list: the marker pushed to end
+    // that wait (a due time came) must still be there, else the wait runs to its timeout.
+    const { queue, list } = await setup(t, redis().url)
+    await queue.claim(2, 'w1', 30_000, 60_000)
+    await queue.enqueueMany([newJob('a')])
+    await queue.wakePickup('w1', 60_000)
+    const claimed = await queue.claim(2, 'w1', 30_000, 60_000)
+    assert.deepEqual(claimed.jobs.map((j) => j.entity_id), ['a'])
+    assert.deepEqual(await list('w1'), [''])
+    assert.deepEqual(await queue.checkInvariants(), [])
+  })
+
   it('should deliver what a claim would: nothing while the queue is paused, the first job by priority, none that is due later', async (t) => {
     const { queue, list, idle } = await setup(t, redis().url)
     await queue.setPaused(true)
