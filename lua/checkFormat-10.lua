@@ -7,7 +7,7 @@
     waiting job (about a second per 200,000 here), while nothing else runs;
   - format 2 kept every queued job twice, in its handler's ready set and in the queue's `queued`
     zset; format 3 keeps only the ready sets, so the `queued` zset goes (UNLINK: freed off the
-    main thread).
+    main thread), and goes again at every later check should an older process have written it.
   KEYS[1] format      STRING  jobq:{q}:format
   KEYS[2] jobs        HASH    jobq:{q}:jobs
   KEYS[3] seq         STRING  jobq:{q}:seq
@@ -34,11 +34,13 @@ end
 if mark == '1' and DATA_FORMAT == '3' then
   local flow = newFlow(KEYS[7], KEYS[8], KEYS[9], KEYS[10])
   local tasks = {}
-  local queued = rcall('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
-  for i = 1, #queued, 2 do
-    local job = loadJob(jobsKey, queued[i])
-    if job then
-      rcall('ZADD', flow.ready .. job[TASK], queued[i + 1], queued[i])
+  -- The records decide, not the zset: a process of this version may have cancelled a job or
+  -- changed its priority on this queue before it was upgraded, writing the record but not `queued`.
+  local queued = rcall('ZRANGE', KEYS[4], 0, -1)
+  for _, key in ipairs(queued) do
+    local job = loadJob(jobsKey, key)
+    if job and job[STATUS] == 'queued' then
+      rcall('ZADD', flow.ready .. job[TASK], queueScore(job), key)
       tasks[job[TASK]] = true
     end
   end
@@ -52,8 +54,10 @@ if mark == '1' and DATA_FORMAT == '3' then
   mark = '2'
 end
 if mark == '2' and DATA_FORMAT == '3' then
-  rcall('UNLINK', KEYS[4])
   rcall('SET', formatKey, DATA_FORMAT)
   mark = DATA_FORMAT
 end
+-- Also once upgraded: a format 2 worker still running after the upgrade writes `queued` again
+-- (its retries and releases), and nothing of format 3 would ever read or empty it.
+if mark == '3' then rcall('UNLINK', KEYS[4]) end
 return { DATA_FORMAT, mark }

@@ -133,7 +133,7 @@ for task in pairs(tasks) do
     if expected[ready[i]] == nil then
       problem('key ' .. ready[i] .. ' is in the ready set of ' .. task .. ' but is not a queued job of it')
     elseif expected[ready[i]] ~= tonumber(ready[i + 1]) then
-      problem(name(ready[i]) .. ' has score ' .. ready[i + 1] .. ' in the ready set of ' .. task .. ', not ' .. expected[ready[i]])
+      problem(name(ready[i]) .. ' has score ' .. ready[i + 1] .. ' in the ready set of ' .. task .. ', not ' .. string.format('%.0f', expected[ready[i]]))
     end
   end
   for key in pairs(expected) do
@@ -143,7 +143,7 @@ for task in pairs(tasks) do
   local head = tonumber(rcall('ZSCORE', flow.heads, task))
   if held and head then problem('handler ' .. task .. ' is held (' .. held .. ') and in heads') end
   if not held and ready[1] and head ~= tonumber(ready[2]) then
-    problem('handler ' .. task .. ' has ready jobs from ' .. ready[2] .. ' but its head is ' .. tostring(head))
+    problem('handler ' .. task .. ' has ready jobs from ' .. ready[2] .. ' but its head is ' .. (head and string.format('%.0f', head) or 'none'))
   end
   if not ready[1] and head then problem('handler ' .. task .. ' is in heads with no ready job') end
   local throttled = rcall('ZSCORE', flow.throttled, task)

@@ -1,7 +1,7 @@
 --[[
   Creates or replaces a recurring schedule. A replaced schedule keeps its creation time and what it
   last fired; its revision goes up, so a worker that planned a tick from the old definition cannot
-  fire it (lua/fireSchedule-15.lua). Idle workers are told, so they wait for the new first tick.
+  fire it (lua/fireSchedule-14.lua). Idle workers are told, so they wait for the new first tick.
   KEYS[1] schedules HASH    jobq:{q}:schedules  name -> schedule JSON
   KEYS[2] ticks     ZSET    jobq:{q}:ticks      name -> next tick (ms), schedules not paused only
   KEYS[3] wake      CHANNEL jobq:{q}:wake       not a key: published to with 'schedules'

@@ -1,9 +1,10 @@
 import { it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { buildTestApp, startRedis, uniqueQueueName } from './helper.js'
 import { startWorker } from './worker/worker-helper.js'
+import { runToEnd, type Ran } from './run-to-end.js'
 
 /**
  * The Python client (clients/python) against a real API, worker and Redis: its unittest suite run by
@@ -25,8 +26,6 @@ const skip = pythonVersion === null
     ? `python3 is ${pythonVersion}; the Python client needs 3.9 or later`
     : false
 
-interface Ran { code: number | null, signal: string | null, output: string }
-
 /** python3 -m unittest, SIGKILLed after `timeoutMs`; stdout and stderr interleaved, as a terminal shows them. */
 async function unittest (args: string[], env: Record<string, string>, timeoutMs: number): Promise<Ran> {
   const base: Record<string, string> = {}
@@ -34,24 +33,11 @@ async function unittest (args: string[], env: Record<string, string>, timeoutMs:
     // The runner's own JOBQ_* settings are not the suite's; PYTHON* could point python3 elsewhere.
     if (value !== undefined && !/^(JOBQ_|NODE_TEST|PYTHON)/.test(name)) base[name] = value
   }
-  const child = spawn('python3', ['-m', 'unittest', ...args], {
+  return await runToEnd('python3', ['-m', 'unittest', ...args], {
     cwd: PACKAGE,
     env: { ...base, PYTHONPATH: PACKAGE, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    timeoutMs
   })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString('utf8') })
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString('utf8') })
-  const timer = setTimeout(() => {
-    output += `\n[killed by the test after ${timeoutMs} ms]`
-    child.kill('SIGKILL')
-  }, timeoutMs)
-  const [code, signal] = await new Promise<[number | null, string | null]>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (c, s) => resolve([c, s]))
-  })
-  clearTimeout(timer)
-  return { code, signal, output }
 }
 
 it('should pass the Python client\'s tests against a real API, worker and Redis', { skip, timeout: 90_000 }, async (t) => {

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, freePort, registerHandler, startRedis, uniqueQueueName } from './helper.js'
+import { runToEnd, type Ran } from './run-to-end.js'
 import { enqueue, getJob, startHookServer, startWorker, waitFor, type JobView } from './worker/worker-helper.js'
 
 /**
@@ -50,27 +51,11 @@ function snippetEnv (vars: Record<string, string>): Record<string, string> {
   return { ...env, PYTHONDONTWRITEBYTECODE: '1', ...vars }
 }
 
-interface Ran { code: number | null, signal: string | null, stdout: string, stderr: string }
-
 const show = (ran: Ran) => `exit ${ran.code ?? ran.signal}\n--- stdout\n${ran.stdout}\n--- stderr\n${ran.stderr}`
 
-/** Runs a command to its end (SIGKILLed after `timeoutMs`). */
+/** Runs a command to its end in a temporary directory (SIGKILLed after `timeoutMs`). */
 async function run (command: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Ran> {
-  const child = spawn(command, args, { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8') })
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8') })
-  const timer = setTimeout(() => {
-    stderr += `\n[killed by the test after ${timeoutMs} ms]`
-    child.kill('SIGKILL')
-  }, timeoutMs)
-  const [code, signal] = await new Promise<[number | null, string | null]>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (c, s) => resolve([c, s]))
-  })
-  clearTimeout(timer)
-  return { code, signal, stdout, stderr }
+  return await runToEnd(command, args, { cwd: tmpdir(), env, timeoutMs })
 }
 
 interface SnippetServer {

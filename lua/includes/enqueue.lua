@@ -12,7 +12,7 @@ local function newEnqueue(keys, flow, now)
   local ctx = {
     jobs = keys.jobs, entities = keys.entities, seq = keys.seq,
     handlers = keys.handlers, scheduled = keys.scheduled, events = keys.events,
-    flow = flow, now = now, known = {}, records = {}, created = 0, wake = false, wrote = false,
+    flow = flow, now = now, known = {}, records = {}, bands = {}, created = 0, wake = false, wrote = false,
     readied = false, sooner = false
   }
   -- Idle workers wait for a dispatchable job or the earliest due time they know of: only a job
@@ -24,7 +24,7 @@ end
 
 -- The step's count of queued jobs per band, kept once read (positionsOf).
 local function countBand(ctx, priority, delta)
-  if ctx.bands then ctx.bands[priority] = ctx.bands[priority] + delta end
+  if ctx.bands[priority] then ctx.bands[priority] = ctx.bands[priority] + delta end
 end
 
 local function queueJob(ctx, key, job)
@@ -36,15 +36,17 @@ end
 
 --[[
   The positions to answer an enqueue with. A job created queued has the highest seq of the queue,
-  so it is the last of its band: its positions are counts, read once per script (a few commands per
-  handler) and kept by this step, rather than a count over every handler's set per job.
+  so it is the last of its band: its positions are counts of the bands up to its own, each read once
+  per script (a command per handler) and kept by this step, not counted over every handler's set per job.
 ]]
 local function positionsOf(ctx, code, key, job)
   if code ~= 1 or job[STATUS] ~= 'queued' then return positions(ctx.flow, key, job) end
-  ctx.bands = ctx.bands or bandCounts(ctx.flow)
-  local ahead = 0
-  for p = 1, job[PRIORITY] - 1 do ahead = ahead + ctx.bands[p] end
-  local inBand = ctx.bands[job[PRIORITY]]
+  local bands, ahead = ctx.bands, 0
+  for p = 1, job[PRIORITY] do
+    bands[p] = bands[p] or bandCount(ctx.flow, p)
+    if p < job[PRIORITY] then ahead = ahead + bands[p] end
+  end
+  local inBand = bands[job[PRIORITY]]
   return ahead + inBand, inBand
 end
 

@@ -53,11 +53,14 @@ local function countReady(flow, from, to)
   return n
 end
 
+-- Queued jobs of priority band p.
+local function bandCount(flow, p)
+  return countReady(flow, p * BAND, below((p + 1) * BAND))
+end
+
 -- Queued jobs per priority band: { [1] = n, [2] = n, [3] = n }.
 local function bandCounts(flow)
-  local counts = {}
-  for p = 1, 3 do counts[p] = countReady(flow, p * BAND, below((p + 1) * BAND)) end
-  return counts
+  return { bandCount(flow, 1), bandCount(flow, 2), bandCount(flow, 3) }
 end
 
 -- 1-based positions over the whole queue and within the job's own priority band: the jobs that

@@ -37,7 +37,7 @@ local LEASE, LAST_ERROR, RESULT, NEXT_ATTEMPT_AT = 14, 15, 16, 17
 -- An async handler's attempt (issue 14): its last progress report (JSON {percent, message, at}) and,
 -- once the handler has taken the job (202), when its lease lapses (ms); false otherwise.
 local PROGRESS, HELD_UNTIL = 18, 19
--- A schedule's tick (lua/fireSchedule-15.lua): the schedule's name and the tick's time (ms).
+-- A schedule's tick (lua/fireSchedule-14.lua): the schedule's name and the tick's time (ms).
 local SCHEDULE, TICK = 20, 21
 local RECORD_FIELDS = 21
 

@@ -14,7 +14,7 @@ import { freePort, waitFor, type Cleanup } from '../helper.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 const RESULTS = join(import.meta.dirname, 'results')
-/** Score band of one priority in the `queued` zset (lua/includes/job.lua BAND). */
+/** Score band of one priority in a handler's ready set (lua/includes/job.lua BAND). */
 const BAND = 2 ** 49
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildApp } from '../../src/api/app.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
-import { queueKeys, readyKey, type QueueKeys } from '../../src/queue/keys.js'
+import { globalKeys, queueKeys, readyKey, type QueueKeys } from '../../src/queue/keys.js'
 import { HandlerStore } from '../../src/queue/handler-store.js'
 import { createRedis } from '../../src/queue/redis.js'
 import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, startRedis, testConfig, uniqueQueueName, waitFor, type TestRedis } from '../helper.js'
@@ -151,6 +151,64 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     const expected = [['a1', 2, 1], ['b1', 4, 1], ['a2', 1, 1], ['b2', 3, 2], ['a3', 5, 2]]
     for (const jobs of [before, after]) assert.deepEqual(jobs.map((j) => [j.entity_id, j.position_in_queue, j.position_in_priority]), expected)
     assert.deepEqual((await queue.claim(10, 'w', 60_000)).jobs.map((j) => j.entity_id), ['a2', 'a1', 'b2', 'b1', 'a3'])
+  })
+
+  it('should build format 3 from the records, not from a format 1 `queued` zset a newer process left stale', async (t) => {
+    const { client, url } = redis()
+    const queue = await queueOn(t, url, uniqueQueueName())
+    await queue.checkFormat()
+    await new HandlerStore(queue.redis, queue.keys).put('a', { url: 'http://127.0.0.1:9/hook' })
+    await queue.enqueueMany([{ ...newJob('x'), task: 'a', priority: 2 }, { ...newJob('y'), task: 'a', priority: 3 }, { ...newJob('z'), task: 'a', priority: 2 }])
+    const k = queue.keys
+    await copyReadyToQueued(client, k, ['a'])
+    await client.del(readyKey(k, 'a'), k.heads, k.throttled, k.flow)
+    await client.set(k.format, '1')
+    // This version's scripts on the queue before it is upgraded (an API reaching a named queue
+    // first): they write the records and the ready sets, not `queued`.
+    await queue.cancel('x')
+    await queue.updatePriority('y', 1)
+
+    await queue.checkFormat()
+    assert.deepEqual(await queue.checkInvariants(), [])
+    assert.deepEqual([(await queue.get('y')).position_in_queue, (await queue.get('z')).position_in_queue], [1, 2])
+    assert.deepEqual((await queue.claim(10, 'w', 60_000)).jobs.map((j) => j.entity_id), ['y', 'z'], 'the cancelled job is not dispatched')
+  })
+
+  it('should drop a `queued` zset an older process wrote again after the upgrade, at the next check', async (t) => {
+    const { client, url } = redis()
+    const queue = await queueOn(t, url, uniqueQueueName())
+    await queue.checkFormat()
+    await client.zadd(queue.keys.queuedBeforeFormat3, 1, 'stale')
+    await queue.checkFormat()
+    assert.equal(await client.exists(queue.keys.queuedBeforeFormat3), 0)
+  })
+
+  it('should have the API upgrade a named queue of format 2 before sweeping it, and leave one of an unknown format alone', async (t) => {
+    const { client, url } = redis()
+    const old = uniqueQueueName()
+    const foreign = uniqueQueueName()
+    for (const name of [old, foreign]) {
+      const queue = await queueOn(t, url, name)
+      await queue.checkFormat()
+      await new HandlerStore(queue.redis, queue.keys).put('a', { url: 'http://127.0.0.1:9/hook' })
+      await queue.enqueueMany([{ ...newJob('j1'), task: 'a' }, { ...newJob('j2'), task: 'a' }])
+      await copyReadyToQueued(client, queue.keys, ['a'])
+      // As PUT /queues/{queue}/handlers/{name} lists a queue (the registry the API sweeps).
+      await client.sadd(globalKeys().queues, name)
+    }
+    await client.set(queueKeys(old).format, '2')
+    await client.set(queueKeys(foreign).format, '999')
+    const foreignBefore = await snapshotQueue(client, foreign)
+
+    // Its own queue is another; it sweeps every queue every half lease (here 500 ms).
+    await buildTestApp(t, url, { JOBQ_LEASE_MS: '1000' })
+    await waitFor('the API to upgrade the format 2 queue', async () => await client.get(queueKeys(old).format) === '3')
+    assert.equal(await client.exists(queueKeys(old).queuedBeforeFormat3), 0)
+    const upgraded = await queueOn(t, url, old)
+    assert.deepEqual(await upgraded.checkInvariants(), [])
+    assert.deepEqual([(await upgraded.get('j1')).position_in_queue, (await upgraded.get('j2')).position_in_queue], [1, 2])
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    assert.deepEqual(await snapshotQueue(client, foreign), foreignBefore, 'a queue of an unknown format is not touched')
   })
 })
 

@@ -89,10 +89,30 @@ async function queuePlugin (app: FastifyInstance, { config, onFatal, clock }: Qu
   // too, for every queue, so a queue whose workers all died still recovers, and expired history is trimmed.
   const interval = Math.min(5000, Math.floor(config.leaseMs / 2))
   let sweeping = false
+  // Every queue's data format is checked before its first sweep, as a worker checks a queue before
+  // serving it: a queue of an earlier format is upgraded then, and one this version cannot read is
+  // left alone (and said so once) rather than swept with scripts written for another layout.
+  const formatOk = new Set([config.queue])
+  const refused = new Set<string>()
+  const readable = async (name: string): Promise<boolean> => {
+    if (formatOk.has(name)) return true
+    if (refused.has(name)) return false
+    try {
+      await queues.get(name).jobs.checkFormat()
+      formatOk.add(name)
+      return true
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'JQ_ERR_QUEUE_FORMAT') throw err
+      refused.add(name)
+      app.log.error({ err, queue: name }, 'not sweeping a queue written in another data format')
+      return false
+    }
+  }
   const housekeeping = async () => {
     for (const name of await queues.names()) {
       // One queue that fails (its slot failing over) does not hold up the others.
       try {
+        if (!await readable(name)) continue
         const { recovered } = await queues.get(name).jobs.housekeeping('api')
         if (recovered > 0) metrics.leaseExpiries.inc(recovered)
       } catch (err) {
