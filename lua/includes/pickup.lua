@@ -84,8 +84,8 @@ end
 
 -- A claim by `worker` takes the jobs pushed to its list that it has not popped (it stopped waiting
 -- before they came): confirmed as extendLeases would, with a whole lease. Returns their keys and
--- records. A marker stays: the worker may be waiting still (a batch of completions claims while it
--- waits), and the marker is what ends that wait.
+-- records. A marker stays: the worker's pop may be waiting beside this claim, and the marker is
+-- what ends that wait.
 local function takePickups(pick, worker, leaseMs, now)
   local listKey = pick.prefix .. worker
   local entries = rcall('LRANGE', listKey, 0, -1)

@@ -30,8 +30,8 @@ export interface WorkerOptions {
   subscriber: RedisClient
   /**
    * A connection of its own for waiting on its pickup list (BLPOP holds its connection), with no
-   * short command timeout. Given, a worker that serves one named queue waits there when idle and is
-   * handed jobs directly (lua/includes/pickup.lua); else it waits for wake messages only.
+   * short command timeout. Given, a worker that serves one named queue also waits there when idle
+   * and is handed jobs directly (lua/includes/pickup.lua); else it waits for wake messages only.
    */
   blocking?: RedisClient
   logger: Logger
@@ -104,6 +104,8 @@ export class Worker {
   private readonly pickupQueueName: string | null
   /** After a failed wait on the pickup list, the worker waits for wake messages only until then. */
   private pickupRetryAt = 0
+  /** The wait on the pickup list under way (BLPOP on the blocking connection), null when none. */
+  private pickupWait: Promise<void> | null = null
   private heartbeat: NodeJS.Timeout | null = null
   private loop: Promise<void> | null = null
 
@@ -181,13 +183,8 @@ export class Worker {
     this.ticker.close()
     this.wake()
     this.wakes.close()
-    // A wait on the pickup list ends with the marker wake() pushed; should Redis not take it, the
-    // connection is dropped, which ends the wait too.
-    const blocking = this.options.blocking
-    if (blocking && await Promise.race([this.loop, sleep(1000, 'waiting')]) === 'waiting') blocking.disconnect()
     await this.loop
-    await this.leaveIdle()
-    blocking?.disconnect()
+    await this.stopPickups()
     const timer = setTimeout(() => {
       this.graceOver = true
       for (const flight of this.inFlight.values()) flight.interrupt.interrupt(SHUTDOWN)
@@ -238,6 +235,7 @@ export class Worker {
     }
     queue.claimed(claimed, count, news)
     this.startAll(queue, claimed)
+    this.listenForPickups(queue)
   }
 
   /**
@@ -255,8 +253,6 @@ export class Worker {
     // Timers may fire a little before Date.now() reaches `next`; a millisecond more keeps the
     // loop from finding nothing due and waiting again for nothing.
     const delay = Math.max(0, next - Date.now() + 1)
-    const pickup = forSlot ? null : this.pickupQueue()
-    if (pickup?.idle && this.canWaitForPickup()) return this.waitForPickup(pickup, next, delay)
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay)
       this.wakeUp = () => {
@@ -288,47 +284,33 @@ export class Worker {
   }
 
   /**
-   * Waits on this worker's pickup list (BLPOP on its own connection) for a job the enqueue claimed
-   * for it, or a marker: wake() pushes one when there is news (a wake message, a freed slot that
-   * matters, the stop), and a timer at the next due time. One slot is kept for the job meanwhile,
-   * so a batch of completions written during the wait claims around it.
+   * While a claim has registered this worker as idle, a wait of its own on its pickup list (BLPOP on
+   * the blocking connection) takes the job an enqueue claimed for it, beside the main loop's waits:
+   * a due time or a wake message costs nothing more than before. A claim under way meanwhile is
+   * safe: a job pushed to the list goes to either the pop or the claim, never both.
    */
-  private async waitForPickup (queue: Served, next: number, delayMs: number): Promise<void> {
+  private listenForPickups (queue: Served): void {
+    if (this.pickupWait || !queue.idle || this.stopping || !this.canWaitForPickup()) return
+    this.pickupWait = this.popPickups(queue).finally(() => { this.pickupWait = null })
+  }
+
+  private async popPickups (queue: Served): Promise<void> {
     const blocking = this.options.blocking as RedisClient
-    const { logger } = this.options
-    let unblocked = false
-    const unblock = () => {
-      if (unblocked) return
-      unblocked = true
-      clearTimeout(timer)
-      queue.handle.jobs.wakePickup(this.id, PICKUP_MARKER_TTL_MS).catch((err: Error) => {
-        // Redis refused the marker (out of memory, or away): dropping the connection ends the wait.
-        logger.debug({ err, queue: queue.name }, 'could not wake the pickup wait; reconnecting its connection instead')
-        blocking.disconnect(true)
-      })
-    }
-    const timer = setTimeout(unblock, delayMs)
-    // A slot freed by a completion is no news to a worker that waits with slots free already.
-    this.wakeUp = () => {
-      if (this.stopping || queue.hasWork || !queue.idle || (queue.nextTime() ?? Infinity) < next) unblock()
-    }
-    this.reserved++
-    try {
-      // Redis's own timeout is a backstop for a marker that was not pushed; the command timeout of
-      // the connection is longer still.
-      const seconds = Math.min(Math.ceil(delayMs / 1000) + 1, MAX_PICKUP_WAIT_S)
-      const reply = await blocking.blpop(pickupKey(queue.handle.jobs.keys, this.id), seconds)
-      if (reply) this.pickedUp(queue, reply[1])
-    } catch (err) {
-      // A claim takes whatever was pushed meanwhile; wake messages serve for a while, so a wait that
-      // keeps failing (a connection that keeps breaking, an ACL without BLPOP) costs no busy loop.
-      logger[isRetryable(err) ? 'debug' : 'warn']({ err, queue: queue.name }, 'the wait on the pickup list failed; waiting for wake messages for a while')
-      this.pickupRetryAt = Date.now() + PICKUP_RETRY_MS
-      queue.heard()
-    } finally {
-      this.reserved--
-      clearTimeout(timer)
-      this.wakeUp = null
+    const key = pickupKey(queue.handle.jobs.keys, this.id)
+    // Registered again by a claim while a pop was still waiting, the worker goes on waiting.
+    while (queue.idle && !this.stopping) {
+      try {
+        const reply = await blocking.blpop(key, PICKUP_WAIT_S)
+        if (reply) this.pickedUp(queue, reply[1])
+      } catch (err) {
+        // A claim takes whatever was pushed meanwhile; wake messages serve for a while, so a pop that
+        // keeps failing (a connection that keeps breaking, an ACL without BLPOP) costs no busy loop.
+        this.options.logger[isRetryable(err) ? 'debug' : 'warn']({ err, queue: queue.name }, 'the wait on the pickup list failed; waiting for wake messages for a while')
+        this.pickupRetryAt = Date.now() + PICKUP_RETRY_MS
+        queue.heard()
+        this.wake()
+        return
+      }
     }
   }
 
@@ -339,30 +321,50 @@ export class Worker {
     // The registration went with the job: the next claim registers again (and takes what else waits).
     queue.idle = false
     queue.heard()
+    this.wake()
+    const { concurrency, leaseMs, logger } = this.options
+    if (this.inFlight.size + this.reserved >= concurrency) {
+      // Claims under way fill every slot (they were sent as the job was handed over): the job goes
+      // back at once, at its place and with no attempt counted, for the next free slot.
+      queue.handle.jobs.release(job.job_id, job.lease as string).catch((err: Error) =>
+        logger.debug({ err, job_id: job.job_id, queue: queue.name }, 'could not give back a job handed over with no slot free; it goes back when its pickup lease lapses'))
+      return
+    }
     queue.claimedSinceTrim++
     this.options.metrics?.handedOver.inc({ queue: queue.name })
     // The pickup lease is short: confirmed with a whole lease while the callback starts, in the
     // same connection's order before anything the callback writes.
-    queue.handle.jobs.extendLeases([{ jobId: job.job_id, lease: job.lease as string }], this.options.leaseMs).then((lost) => {
+    queue.handle.jobs.extendLeases([{ jobId: job.job_id, lease: job.lease as string }], leaseMs).then((lost) => {
       const flight = this.inFlight.get(flightKey(queue.name, job.job_id))
       if (lost.length > 0 && flight && !flight.answered) {
-        this.options.logger.warn({ job_id: job.job_id, queue: queue.name }, 'lease lost before the callback started; abandoning it')
+        logger.warn({ job_id: job.job_id, queue: queue.name }, 'lease lost before the callback started; abandoning it')
         flight.interrupt.interrupt(new Error('lease lost'))
       }
-    }, (err: Error) => this.options.logger.warn({ err, queue: queue.name }, 'could not confirm a job handed over; the heartbeat will'))
+    }, (err: Error) => logger.warn({ err, queue: queue.name }, 'could not confirm a job handed over; the heartbeat will'))
     this.startAll(queue, { jobs: [job], nextWakeAt: queue.wakeAt, recovered: 0, idle: false })
   }
 
-  /** Leaves `idle` for good (shutdown), giving back what was pushed to the pickup list unpopped. */
-  private async leaveIdle (): Promise<void> {
+  /**
+   * Shutdown: ends the pop under way (a marker; should Redis not take it, the connection is
+   * dropped), then leaves `idle`, giving back what was pushed to the pickup list unpopped.
+   */
+  private async stopPickups (): Promise<void> {
     const queue = this.pickupQueue()
-    if (!queue) return
+    const blocking = this.options.blocking
+    if (!queue || !blocking) return
+    const { logger } = this.options
+    if (this.pickupWait) {
+      await queue.handle.jobs.wakePickup(this.id, PICKUP_MARKER_TTL_MS).catch(() => blocking.disconnect())
+      if (await Promise.race([this.pickupWait, sleep(1000, 'waiting')]) === 'waiting') blocking.disconnect()
+      await this.pickupWait
+    }
     try {
       const returned = await queue.handle.jobs.leaveIdle(this.id)
-      if (returned > 0) this.options.logger.info({ queue: queue.name, jobs: returned }, 'gave back jobs handed over as the worker stopped')
+      if (returned > 0) logger.info({ queue: queue.name, jobs: returned }, 'gave back jobs handed over as the worker stopped')
     } catch (err) {
-      this.options.logger.warn({ err, queue: queue.name }, 'could not leave the idle workers; jobs handed over meanwhile go back when their pickup lease lapses')
+      logger.warn({ err, queue: queue.name }, 'could not leave the idle workers; jobs handed over meanwhile go back when their pickup lease lapses')
     }
+    blocking.disconnect()
   }
 
   /** A wake message: the queue may have work, its schedules changed, or (serving '*') a queue came into being. */
@@ -502,6 +504,7 @@ export class Worker {
     if (count > 0) queue.claimed(reply, count, news)
     // Claimed jobs start before the batch lets go of its slots, so close() waits for them too.
     this.startAll(queue, reply)
+    this.listenForPickups(queue)
     this.written(batch, reply.codes)
   }
 
@@ -595,8 +598,8 @@ export class Worker {
 
 /** How much longer than its longest wait a worker's idle registration lasts. */
 const IDLE_MARGIN_MS = 10_000
-/** The longest single BLPOP: below the blocking connection's command timeout (BLOCKING_COMMAND_TIMEOUT_MS). */
-const MAX_PICKUP_WAIT_S = 30
+/** One BLPOP's timeout, after which it is sent again while registered: below the blocking connection's command timeout (BLOCKING_COMMAND_TIMEOUT_MS). */
+const PICKUP_WAIT_S = 30
 /** How long a worker whose wait on its pickup list failed waits for wake messages only. */
 const PICKUP_RETRY_MS = 2000
 /** A wake-up marker's list expires after this, should its worker be gone before popping it. */

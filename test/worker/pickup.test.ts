@@ -110,8 +110,8 @@ describe('direct delivery to idle workers (lua/includes/pickup.lua)', () => {
   })
 
   it('should leave a wake-up marker in the list when a claim runs beside the wait it is to end', async (t) => {
-    // A batch of completions claims while its worker waits on the list: the marker pushed to end
-    // that wait (a due time came) must still be there, else the wait runs to its timeout.
+    // A claim runs beside its worker's pop: the marker pushed to end that pop (the worker stops)
+    // must still be there, else the pop runs to its timeout.
     const { queue, list } = await setup(t, redis().url)
     await queue.claim(2, 'w1', 30_000, 60_000)
     await queue.enqueueMany([newJob('a')])
