@@ -10,19 +10,28 @@ interface Waiting {
 
 /**
  * Behind JobQueue.enqueue. Single enqueues from concurrent requests share script calls: the ones
- * made in the same turn of the event loop go to Redis as one enqueueJobs batch, in call order, so
- * fifty concurrent POST /jobs cost one EVALSHA (seven keys sent once, one reply to decode) instead
- * of fifty.
+ * made in the same turn of the event loop go to Redis as enqueueJobs batches of at most MAX_BATCH,
+ * in call order, so fifty concurrent POST /jobs cost four EVALSHAs (the keys sent once per call,
+ * one reply to decode) instead of fifty.
+ *
+ * Why not one batch of all fifty: the API and Redis then take turns. The API reads the fifty
+ * requests, Redis runs the one call while the API waits with nothing to do, then the API answers
+ * the fifty while Redis waits. A batch leaves as soon as it is full, so Redis runs the first while
+ * the API still reads the rest, and answers flow back while later batches run. Measured with wrk
+ * (50 connections, one API process, 2 cores, quiet): 16.5k req/s with batches of up to 200, 23k
+ * with batches of 16, Redis spending 28 and 30 us per job.
  *
  * Each caller sees exactly what it would alone: the script treats a batch as that sequence of
  * enqueues (a later item for an entity sees the earlier one), answers every item on its own, and
  * a failed call fails each caller with the same error. No caller waits longer either: the batch
  * leaves on setImmediate, which is when ioredis's auto-pipelining would have sent a lone call.
  */
+const MAX_BATCH = 16
+
 export class EnqueueCoalescer {
   private waiting: Waiting[] = []
 
-  constructor (private readonly queue: JobQueue, private readonly maxBatch = 200) {}
+  constructor (private readonly queue: JobQueue, private readonly maxBatch = MAX_BATCH) {}
 
   /**
    * Enqueues one job: created, priority raised, already there, or refused because its entity is running.
