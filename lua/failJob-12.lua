@@ -30,7 +30,7 @@ local eventsKey = KEYS[12]
 
 local key, job = findJob(jobsKey, ARGV[1])
 if not job then return -1 end
-if job[STATUS] ~= 'processing' or job[LEASE] ~= token then return -2 end
+if job[STATUS] ~= 'processing' or not holdsLease(job, token) then return -2 end
 
 rcall('ZREM', processingKey, key)
 job[LEASE] = false

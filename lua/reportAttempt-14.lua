@@ -48,6 +48,8 @@ if not ours or job[STATUS] ~= 'processing' then
 end
 
 local policy = retryPolicy(handlersKey, job[TASK], {})
+-- The handler heard of the attempt: a pickup lease (includes/job.lua) was the worker's all along.
+job[LEASE] = plainLease(job[LEASE])
 
 local function extend()
   local leaseMs = tonumber(ARGV[5]) or policy.async_lease_ms

@@ -6,12 +6,14 @@
 ]]
 
 -- One enqueue step's view of the queue: its keys, the time, and what earlier items of the same
--- script learned (handlers known, records changed, whether idle workers need waking).
+-- script learned (handlers known, records changed, whether idle workers need waking, and why: a
+-- job became ready (`readied`) or a due time came sooner (`sooner`).
 local function newEnqueue(keys, flow, now)
   local ctx = {
     jobs = keys.jobs, entities = keys.entities, seq = keys.seq,
     handlers = keys.handlers, scheduled = keys.scheduled, events = keys.events,
-    flow = flow, now = now, known = {}, records = {}, bands = {}, created = 0, wake = false, wrote = false
+    flow = flow, now = now, known = {}, records = {}, bands = {}, created = 0, wake = false, wrote = false,
+    readied = false, sooner = false
   }
   -- Idle workers wait for a dispatchable job or the earliest due time they know of: only a job
   -- that makes a handler dispatchable when none was, or a due time sooner than any, wakes them.
@@ -28,6 +30,7 @@ end
 local function queueJob(ctx, key, job)
   makeReady(ctx.flow, key, job)
   countBand(ctx, job[PRIORITY], 1)
+  ctx.readied = true
   if ctx.idle and not isHeld(ctx.flow, job[TASK]) then ctx.wake = true end
 end
 
@@ -49,7 +52,7 @@ end
 
 local function scheduleAt(ctx, key, due)
   rcall('ZADD', ctx.scheduled, due, key)
-  if not ctx.firstDue or due < ctx.firstDue then ctx.wake, ctx.firstDue = true, due end
+  if not ctx.firstDue or due < ctx.firstDue then ctx.wake, ctx.sooner, ctx.firstDue = true, true, due end
 end
 
 -- Makes a delayed job due at `due` (now or earlier: queued at its place), keeping an earlier due

@@ -260,6 +260,33 @@ local function leaseCounter(lease)
   return string.match(lease, '([^:]+)$')
 end
 
+-- A lease an idle worker has not confirmed yet (includes/pickup.lua) is its plain token with this in
+-- front. Either form is the lease of the worker that holds the plain token.
+local PICKUP = 'pickup/'
+
+local function pickupToken(token)
+  return PICKUP .. token
+end
+
+local function isPickup(lease)
+  return lease and string.sub(lease, 1, #PICKUP) == PICKUP or false
+end
+
+local function plainLease(lease)
+  if isPickup(lease) then return string.sub(lease, #PICKUP + 1) end
+  return lease
+end
+
+-- The worker a pickup lease was written for, or nil for any other lease.
+local function pickupWorker(lease)
+  if not isPickup(lease) then return nil end
+  return string.match(lease, '^pickup/(.*):[^:]*:[^:]*$')
+end
+
+local function holdsLease(job, token)
+  return job[LEASE] == token or job[LEASE] == PICKUP .. token
+end
+
 -- Appends a change of the job to the queue's event stream (GET /events), in the script that makes
 -- the change, so no change goes unreported and none is reported that did not happen. The stream is
 -- trimmed to JOBQ_EVENTS_RETENTION entries by the API's housekeeping, not here: a script then needs

@@ -14,6 +14,7 @@ export interface WorkerMetrics {
   scheduleMissed: Counter<'queue' | 'action'>
   tickLateness: Histogram<'queue'>
   unconfirmedTicks: Counter<'queue'>
+  handedOver: Counter<'queue'>
 }
 
 /**
@@ -40,6 +41,12 @@ export function createWorkerMetrics (): WorkerMetrics {
     leaseExpiries: new Counter({ name: 'jobq_lease_expiries_total', help: 'Lapsed leases this process found and put back (or failed)', registers }),
     redisErrors: new Counter({ name: 'jobq_redis_errors_total', help: 'Redis calls that failed (unreachable, timed out, out of memory)', registers }),
     inFlight: new Gauge({ name: 'jobq_callbacks_in_flight', help: 'Callbacks this worker is waiting on', registers }),
+    handedOver: new Counter({
+      name: 'jobq_jobs_handed_over_total',
+      help: 'Jobs an enqueue handed to this worker while it waited idle (popped from its pickup list), by queue',
+      labelNames: ['queue'],
+      registers
+    }),
     scheduleTicks: new Counter({
       name: 'jobq_schedule_ticks_total',
       help: 'Schedule ticks this process fired, by queue and what enqueueing the tick\'s job answered (created, exists, processing, priority_raised, no_handler); a catch-up counts once',

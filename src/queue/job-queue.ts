@@ -2,8 +2,8 @@ import type { RedisClient } from './redis.js'
 import { writeAcknowledged, type AcknowledgedWrite, type ReplicaWait } from './acknowledged-write.js'
 import { EnqueueCoalescer } from './enqueue-coalescer.js'
 import { errorFromScriptCode, InvalidCursorError, queueFormatError, ScriptCode } from './errors.js'
-import { decodeJob, decodeJobs, type JobRecord, type NewJob, type Priority } from './job.js'
-import { enqueueKeys, flowKeys, queueKeys, type QueueKeys } from './keys.js'
+import { decodeJob, decodeJobs, decodePickup, type JobRecord, type NewJob, type Priority } from './job.js'
+import { enqueueKeys, flowKeys, pickupKey, pickupKeys, queueKeys, type QueueKeys } from './keys.js'
 import { CallbackTokens } from './callback-token.js'
 import { toQueueError } from './redis-errors.js'
 
@@ -41,6 +41,12 @@ export interface ClaimResult {
   nextWakeAt: number | null
   /** Lapsed leases this call put back in the queue (or failed, on their last attempt). */
   recovered: number
+  /**
+   * The caller, having asked to (`idleMs`), is registered as idle: the next job to become ready may
+   * be claimed for it and pushed to its pickup list (lua/includes/pickup.lua). False when it asked
+   * for none, or when the call claimed all it asked for.
+   */
+  idle: boolean
 }
 
 /** A worker's answer that completes a job, written only while it still holds the lease. */
@@ -211,9 +217,9 @@ export class JobQueue {
    * Claims up to `count` ready jobs for `workerId` with a lease of `leaseMs`, after putting back
    * lapsed leases and promoting due retries. count = 0 does only that housekeeping.
    */
-  async claim (count: number, workerId: string, leaseMs: number): Promise<ClaimResult> {
-    const { jobs, nextWakeAt, recovered } = await this.completeAndClaim([], count, workerId, leaseMs)
-    return { jobs, nextWakeAt, recovered }
+  async claim (count: number, workerId: string, leaseMs: number, idleMs = 0): Promise<ClaimResult> {
+    const { jobs, nextWakeAt, recovered, idle } = await this.completeAndClaim([], count, workerId, leaseMs, idleMs)
+    return { jobs, nextWakeAt, recovered, idle }
   }
 
   /**
@@ -230,19 +236,23 @@ export class JobQueue {
    * ready jobs as claim() does (completions with count = 0 change only their own jobs, as complete()
    * does). `codes` answers each completion in order: 1 done, 2 recorded already by the same lease
    * (a repeated call), or the ScriptCode (NotFound, LeaseLost) that complete() would throw as an error.
+   * With `idleMs` > 0 and `count` > 0, a caller that claims fewer than `count` jobs is registered as
+   * idle for that long (see ClaimResult.idle); jobs already pushed to its pickup list are claimed first.
    */
-  async completeAndClaim (completions: Completion[], count: number, workerId: string, leaseMs: number): Promise<ClaimResult & { codes: number[] }> {
+  async completeAndClaim (completions: Completion[], count: number, workerId: string, leaseMs: number,
+    idleMs = 0): Promise<ClaimResult & { codes: number[] }> {
     const k = this.keys
-    const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs]
+    const args: Array<string | number> = [this.now(), count, leaseMs, workerId, this.completedRetentionMs, idleMs]
     for (const c of completions) args.push(c.jobId, c.lease, c.result ?? '')
     const keysAndArgs = [k.processing, k.scheduled, k.failed, k.jobs, k.wake, k.handlers, k.stats, k.completed, k.entities, k.paused,
-      ...flowKeys(k), k.events, ...args]
-    const jobsAt = 2 + completions.length
+      ...flowKeys(k), k.events, ...pickupKeys(k), ...args]
+    const jobsAt = 3 + completions.length
     const decode = (reply: Array<string | number | null>) => ({
       jobs: decodeJobs(reply, jobsAt).map((r) => r.job),
       nextWakeAt: reply[0] as number | null,
       recovered: reply[1] as number,
-      codes: reply.slice(2, jobsAt) as number[]
+      idle: reply[2] === 1,
+      codes: reply.slice(3, jobsAt) as number[]
     })
     // A claim alone acknowledges nothing: should a failover drop it, the jobs are simply claimed again.
     if (completions.length === 0) return decode(await this.call(() => this.redis.completeAndClaim(...keysAndArgs)))
@@ -289,6 +299,33 @@ export class JobQueue {
       report.op === 'fail' && report.retry ? '1' : '0', this.completedRetentionMs, this.failedRetentionMs]))
   }
 
+  /**
+   * A job an idle worker popped from its pickup list (`entry`, as lua/includes/pickup.lua pushes it),
+   * its lease token the plain one the worker holds; null for anything else (a wake-up marker).
+   */
+  pickedUp (entry: string): JobRecord | null {
+    return decodePickup(entry)
+  }
+
+  /**
+   * Unblocks the worker waiting on its pickup list (a marker it pops and ignores). The list expires
+   * soon after, so a marker left by a worker that is gone does not stay.
+   */
+  async wakePickup (workerId: string, ttlMs: number): Promise<void> {
+    const key = pickupKey(this.keys, workerId)
+    await this.call(() => this.redis.multi().rpush(key, '').pexpire(key, ttlMs).exec())
+  }
+
+  /**
+   * A worker that stops waiting for good (shutdown) leaves `idle` and gives back the jobs pushed to
+   * its pickup list that it never popped, at their place and with no attempt counted. Returns how many.
+   */
+  async leaveIdle (workerId: string): Promise<number> {
+    const k = this.keys
+    return await this.call(() => this.redis.leaveIdle(...pickupKeys(k), k.processing, k.jobs, ...flowKeys(k),
+      k.events, k.wake, workerId, this.now())) as number
+  }
+
   /** Heartbeat for many jobs at once; returns the ids whose lease was lost. */
   async extendLeases (leases: Array<{ jobId: string, lease: string }>, leaseMs: number): Promise<string[]> {
     if (leases.length === 0) return []
@@ -332,7 +369,7 @@ export class JobQueue {
   async checkInvariants (): Promise<string[]> {
     const k = this.keys
     return await this.call(() => this.redis.checkInvariants(k.processing, k.scheduled, k.completed,
-      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k), k.schedules, k.ticks)) as string[]
+      k.failed, k.cancelled, k.jobs, k.entities, k.seq, k.format, ...flowKeys(k), k.schedules, k.ticks, ...pickupKeys(k))) as string[]
   }
 
   private async endAttempt (jobId: string, lease: string, error: string, retryAt: number, counts: boolean): Promise<number> {

@@ -88,6 +88,17 @@ export function decodeJob (reply: ReplyValue[], at = 0): { code: number, job: Jo
   }
 }
 
+/**
+ * Decodes an entry of a worker's pickup list (lua/includes/pickup.lua): `<key> <job_id> <record JSON>`;
+ * null for a wake-up marker (empty) or anything else.
+ */
+export function decodePickup (entry: string): JobRecord | null {
+  const first = entry.indexOf(' ')
+  const second = first < 0 ? -1 : entry.indexOf(' ', first + 1)
+  if (second < 0) return null
+  return decodeJob([1, entry.slice(first + 1, second), entry.slice(second + 1), null, null]).job
+}
+
 /** Decodes every job reply from `at` to the end of a script's reply. */
 export function decodeJobs (reply: ReplyValue[], at = 0): Array<{ code: number, job: JobRecord }> {
   const out = []

@@ -41,6 +41,16 @@ export interface QueueKeys {
   flow: string
   /** STREAM of every job state change (GET /events), trimmed to JOBQ_EVENTS_RETENTION entries. */
   events: string
+  /**
+   * ZSET of the workers waiting on their pickup list for a job (lua/includes/pickup.lua), scored by
+   * when that registration lapses (ms).
+   */
+  idle: string
+  /**
+   * Not a key: the prefix of each worker's pickup list (`pickup:<worker id>`), where a script that
+   * makes a job ready pushes the job it claimed for that idle worker; pickupKey() builds one here.
+   */
+  pickup: string
   /** STRING: the random key callback tokens are signed with (src/queue/callback-token.ts). */
   callbackKey: string
   /** HASH of the queue's recurring schedules: name -> JSON (src/queue/schedule-store.ts). */
@@ -73,6 +83,8 @@ export function queueKeys (queue: string, prefix = 'jobq'): QueueKeys {
     throttled: tag + 'throttled',
     flow: tag + 'flow',
     events: tag + 'events',
+    idle: tag + 'idle',
+    pickup: tag + 'pickup:',
     callbackKey: tag + 'callback-key',
     schedules: tag + 'schedules',
     ticks: tag + 'ticks',
@@ -85,6 +97,16 @@ export function readyKey (keys: QueueKeys, task: string): string {
   return keys.ready + task
 }
 
+/** The pickup list of one worker: jobs claimed for it while it waited, as lua/includes/pickup.lua writes them. */
+export function pickupKey (keys: QueueKeys, workerId: string): string {
+  return keys.pickup + workerId
+}
+
+/** The keys of direct delivery to idle workers (lua/includes/pickup.lua), in the scripts' order. */
+export function pickupKeys (keys: QueueKeys): string[] {
+  return [keys.idle, keys.pickup]
+}
+
 /** The keys every script that moves jobs in or out of the queue reads flow control from, in order. */
 export function flowKeys (keys: QueueKeys): string[] {
   return [keys.ready, keys.heads, keys.throttled, keys.flow]
@@ -93,7 +115,7 @@ export function flowKeys (keys: QueueKeys): string[] {
 /** The keys the script that enqueues a schedule's tick shares with enqueueJobs, in that script's order. */
 export function enqueueKeys (keys: QueueKeys): string[] {
   return [keys.jobs, keys.entities, keys.seq, keys.wake, keys.handlers, keys.format, keys.scheduled,
-    ...flowKeys(keys), keys.events]
+    ...flowKeys(keys), keys.events, keys.processing, keys.stats, keys.paused, ...pickupKeys(keys)]
 }
 
 /** Queue names: 1-64 of A-Z a-z 0-9 _ . - (so a name never holds the `}` that would end its hash tag). */

@@ -9,7 +9,15 @@ export interface RedisClientOptions {
   commandTimeoutMs?: number
   /** A connection for Pub/Sub only: no command timeout (a subscription waits by nature) and no pipelining. */
   subscriber?: boolean
+  /**
+   * A connection for a worker's blocking wait on its pickup list (BLPOP) only: no pipelining, and a
+   * command timeout longer than any such wait (ioredis times blocking commands out too).
+   */
+  blocking?: boolean
 }
+
+/** The command timeout of a blocking connection: longer than the longest BLPOP a worker sends (30 s). */
+export const BLOCKING_COMMAND_TIMEOUT_MS = 40_000
 
 /** Where Redis is: REDIS_URL, or the seed nodes of a cluster, or the sentinels of a master. */
 export interface RedisTarget {
@@ -62,14 +70,14 @@ function connectionOptions (url: URL, options: RedisClientOptions): RedisOptions
     tls: url.protocol === 'rediss:' ? {} : undefined,
     lazyConnect: true,
     enableOfflineQueue: false,
-    enableAutoPipelining: !options.subscriber,
+    enableAutoPipelining: !options.subscriber && !options.blocking,
     // EnqueueCoalescer batches enqueues itself. Auto-pipelined, each batch would wait one more turn
     // of the event loop and, while another pipeline is in flight, for its reply (ioredis runs one
     // at a time): measured with wrk, 10-15 µs more API CPU per POST /jobs and fewer requests/s.
     autoPipeliningIgnoredCommands: ['enqueueJobs'],
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,
-    commandTimeout: options.subscriber ? undefined : (options.commandTimeoutMs ?? 3000),
+    commandTimeout: options.subscriber ? undefined : (options.commandTimeoutMs ?? (options.blocking ? BLOCKING_COMMAND_TIMEOUT_MS : 3000)),
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000)
   }
 }
@@ -86,7 +94,7 @@ function createCluster (nodes: Array<{ host: string, port: number }>, url: URL, 
   const clusterOptions: ClusterOptions = {
     lazyConnect: true,
     scaleReads: 'master',
-    enableAutoPipelining: !options.subscriber,
+    enableAutoPipelining: !options.subscriber && !options.blocking,
     autoPipeliningIgnoredCommands: ['enqueueJobs'],
     // As for a single server: while the cluster is unreachable, commands fail at once (503). A
     // command that meets a failover is retried by the options below, not queued.

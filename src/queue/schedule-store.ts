@@ -67,7 +67,7 @@ type FireReply = Array<string | number | null>
 
 /**
  * The recurring schedules of one queue. Tick times are computed here with the cron library and
- * compared in Redis: lua/fireSchedule-14.lua enqueues a tick's job and advances the schedule in
+ * compared in Redis: lua/fireSchedule-19.lua enqueues a tick's job and advances the schedule in
  * one step, only while the schedule still waits for that tick, so each tick is enqueued once
  * however many workers fire it. Every change and firing is an acknowledged write: with
  * JOBQ_WAIT_REPLICAS it counts only once replicas have it (src/queue/acknowledged-write.ts).

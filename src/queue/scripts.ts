@@ -67,5 +67,6 @@ declare module 'ioredis' {
     pauseSchedule(...args: Arg[]): Result<unknown, Context>
     deleteSchedule(...args: Arg[]): Result<unknown, Context>
     fireSchedule(...args: Arg[]): Result<unknown, Context>
+    leaveIdle(...args: Arg[]): Result<unknown, Context>
   }
 }

@@ -33,7 +33,8 @@ async function runWorker (config: Config): Promise<void> {
   const logger = createLogger(config, 'worker', health)
   const redis = createRedisFor(config)
   const subscriber = createRedisFor(config, { subscriber: true })
-  health.watch(redis, logger).watch(subscriber, logger)
+  const blocking = createRedisFor(config, { blocking: true })
+  health.watch(redis, logger).watch(subscriber, logger).watch(blocking, logger)
   const metrics = createWorkerMetrics()
   const queues = queuesFromConfig(config, redis, () => metrics.redisErrors.inc())
   const serve = servedQueues(config)
@@ -42,6 +43,7 @@ async function runWorker (config: Config): Promise<void> {
     serve,
     defaultQueue: config.queue,
     subscriber,
+    blocking,
     logger,
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,

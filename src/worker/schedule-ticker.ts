@@ -30,7 +30,7 @@ export interface ScheduleTickerOptions {
  * Fires the recurring schedules of the queues a worker serves. For each queue it sleeps on one timer
  * until the first tick any schedule waits for, fires what is due, and sleeps again: an idle
  * deployment makes no Redis call between ticks. Every worker does this, so a tick fires as long as
- * one worker runs; the script fires each tick once (lua/fireSchedule-14.lua), and the others are
+ * one worker runs; the script fires each tick once (lua/fireSchedule-19.lua), and the others are
  * told it is not theirs. A schedule changed elsewhere is heard as a message on the wake channel.
  */
 export class ScheduleTicker {

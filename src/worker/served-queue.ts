@@ -21,6 +21,11 @@ export class ServedQueue<Completion> {
   news = 0
   /** Jobs claimed since the worker last trimmed this queue's event stream: each wrote events. */
   claimedSinceTrim = 0
+  /**
+   * The last claim registered this worker as idle (lua/includes/pickup.lua): the next job to become
+   * ready may be pushed to its pickup list, so it waits on that list.
+   */
+  idle = false
   /** Claims that failed in a row, and when to try again: one failing queue does not hold up the others. */
   failures = 0
   retryAt = 0
@@ -63,6 +68,7 @@ export class ServedQueue<Completion> {
     this.failures = 0
     this.retryAt = 0
     this.wakeAt = result.nextWakeAt
+    this.idle = result.idle
     this.claimedSinceTrim += result.jobs.length
     this.hasWork = result.jobs.length >= asked || this.news !== newsBefore ||
       (result.nextWakeAt !== null && result.nextWakeAt <= Date.now())

@@ -18,6 +18,7 @@ import { shareSlots } from './fair-share.js'
 import { WakeListener } from './wake-listener.js'
 import { SCHEDULES_CHANGED, ScheduleTicker } from './schedule-ticker.js'
 import { isRetryable } from '../queue/redis-errors.js'
+import { pickupKey } from '../queue/keys.js'
 
 export interface WorkerOptions {
   queues: Queues
@@ -27,6 +28,12 @@ export interface WorkerOptions {
   defaultQueue: string
   /** A connection of its own for the wake messages: a subscribed connection takes no other commands. */
   subscriber: RedisClient
+  /**
+   * A connection of its own for waiting on its pickup list (BLPOP holds its connection), with no
+   * short command timeout. Given, a worker that serves one named queue also waits there when idle
+   * and is handed jobs directly (lua/includes/pickup.lua); else it waits for wake messages only.
+   */
+  blocking?: RedisClient
   logger: Logger
   concurrency: number
   leaseMs: number
@@ -93,6 +100,12 @@ export class Worker {
   /** When every queue was last looked at regardless of news. */
   private lastLook = Date.now()
   private wakeUp: (() => void) | null = null
+  /** The queue whose jobs may be pushed to this worker's pickup list: the only one it serves, if named. */
+  private readonly pickupQueueName: string | null
+  /** After a failed wait on the pickup list, the worker waits for wake messages only until then. */
+  private pickupRetryAt = 0
+  /** The wait on the pickup list under way (BLPOP on the blocking connection), null when none. */
+  private pickupWait: Promise<void> | null = null
   private heartbeat: NodeJS.Timeout | null = null
   private loop: Promise<void> | null = null
 
@@ -114,6 +127,7 @@ export class Worker {
       onWake: (name, message) => this.heard(name, message),
       onSubscribed: () => this.lookEverywhere()
     })
+    this.pickupQueueName = options.blocking && Array.isArray(options.serve) && options.serve.length === 1 ? options.serve[0] : null
     const { metrics } = options
     this.ticker = new ScheduleTicker({
       logger: options.logger,
@@ -155,6 +169,8 @@ export class Worker {
       this.trimEvents()
     }, interval)
     await this.wakes.start()
+    await this.options.blocking?.connect().catch((err: Error) =>
+      this.options.logger.debug({ err }, 'Redis is not reachable yet for the pickup list; waiting for wake messages meanwhile'))
     this.loop = this.run()
   }
 
@@ -168,6 +184,7 @@ export class Worker {
     this.wake()
     this.wakes.close()
     await this.loop
+    await this.stopPickups()
     const timer = setTimeout(() => {
       this.graceOver = true
       for (const flight of this.inFlight.values()) flight.interrupt.interrupt(SHUTDOWN)
@@ -208,7 +225,7 @@ export class Worker {
     this.reserved += count
     let claimed: ClaimResult
     try {
-      claimed = await queue.handle.jobs.claim(count, this.id, this.options.leaseMs)
+      claimed = await queue.handle.jobs.claim(count, this.id, this.options.leaseMs, this.idleMs(queue))
     } catch (err) {
       this.options.logger.warn({ err, queue: queue.name }, 'claim failed; retrying')
       queue.failed(Date.now())
@@ -218,6 +235,7 @@ export class Worker {
     }
     queue.claimed(claimed, count, news)
     this.startAll(queue, claimed)
+    this.listenForPickups(queue)
   }
 
   /**
@@ -247,6 +265,106 @@ export class Worker {
 
   private wake (): void {
     this.wakeUp?.()
+  }
+
+  /** The served queue that may hand jobs to this worker directly, once it is served; null for none. */
+  private pickupQueue (): Served | null {
+    return this.pickupQueueName === null ? null : (this.served.get(this.pickupQueueName) ?? null)
+  }
+
+  /** How long a claim of `queue` registers this worker as idle when it finds too few jobs (0: not at all). */
+  private idleMs (queue: Served): number {
+    if (this.stopping || queue !== this.pickupQueue() || !this.canWaitForPickup()) return 0
+    // Past the longest wait between two claims (a quiet period), so a live worker never lapses.
+    return (this.options.maxBlockMs ?? 30_000) + IDLE_MARGIN_MS
+  }
+
+  private canWaitForPickup (): boolean {
+    return this.options.blocking?.status === 'ready' && Date.now() >= this.pickupRetryAt
+  }
+
+  /**
+   * While a claim has registered this worker as idle, a wait of its own on its pickup list (BLPOP on
+   * the blocking connection) takes the job an enqueue claimed for it, beside the main loop's waits:
+   * a due time or a wake message costs nothing more than before. A claim under way meanwhile is
+   * safe: a job pushed to the list goes to either the pop or the claim, never both.
+   */
+  private listenForPickups (queue: Served): void {
+    if (this.pickupWait || !queue.idle || this.stopping || !this.canWaitForPickup()) return
+    this.pickupWait = this.popPickups(queue).finally(() => { this.pickupWait = null })
+  }
+
+  private async popPickups (queue: Served): Promise<void> {
+    const blocking = this.options.blocking as RedisClient
+    const key = pickupKey(queue.handle.jobs.keys, this.id)
+    // Registered again by a claim while a pop was still waiting, the worker goes on waiting.
+    while (queue.idle && !this.stopping) {
+      try {
+        const reply = await blocking.blpop(key, PICKUP_WAIT_S)
+        if (reply) this.pickedUp(queue, reply[1])
+      } catch (err) {
+        // A claim takes whatever was pushed meanwhile; wake messages serve for a while, so a pop that
+        // keeps failing (a connection that keeps breaking, an ACL without BLPOP) costs no busy loop.
+        this.options.logger[isRetryable(err) ? 'debug' : 'warn']({ err, queue: queue.name }, 'the wait on the pickup list failed; waiting for wake messages for a while')
+        this.pickupRetryAt = Date.now() + PICKUP_RETRY_MS
+        queue.heard()
+        this.wake()
+        return
+      }
+    }
+  }
+
+  /** A pickup list entry: a job claimed for this worker (dispatched at once), or a marker. */
+  private pickedUp (queue: Served, entry: string): void {
+    const job = queue.handle.jobs.pickedUp(entry)
+    if (!job) return
+    // The registration went with the job: the next claim registers again (and takes what else waits).
+    queue.idle = false
+    queue.heard()
+    this.wake()
+    const { concurrency, leaseMs, logger } = this.options
+    if (this.inFlight.size + this.reserved >= concurrency) {
+      // Claims under way fill every slot (they were sent as the job was handed over): the job goes
+      // back at once, at its place and with no attempt counted, for the next free slot.
+      queue.handle.jobs.release(job.job_id, job.lease as string).catch((err: Error) =>
+        logger.debug({ err, job_id: job.job_id, queue: queue.name }, 'could not give back a job handed over with no slot free; it goes back when its pickup lease lapses'))
+      return
+    }
+    queue.claimedSinceTrim++
+    this.options.metrics?.handedOver.inc({ queue: queue.name })
+    // The pickup lease is short: confirmed with a whole lease while the callback starts, in the
+    // same connection's order before anything the callback writes.
+    queue.handle.jobs.extendLeases([{ jobId: job.job_id, lease: job.lease as string }], leaseMs).then((lost) => {
+      const flight = this.inFlight.get(flightKey(queue.name, job.job_id))
+      if (lost.length > 0 && flight && !flight.answered) {
+        logger.warn({ job_id: job.job_id, queue: queue.name }, 'lease lost before the callback started; abandoning it')
+        flight.interrupt.interrupt(new Error('lease lost'))
+      }
+    }, (err: Error) => logger.warn({ err, queue: queue.name }, 'could not confirm a job handed over; the heartbeat will'))
+    this.startAll(queue, { jobs: [job], nextWakeAt: queue.wakeAt, recovered: 0, idle: false })
+  }
+
+  /**
+   * Shutdown: ends the pop under way (a marker; should Redis not take it, the connection is
+   * dropped), then leaves `idle`, giving back what was pushed to the pickup list unpopped.
+   */
+  private async stopPickups (): Promise<void> {
+    const queue = this.pickupQueue()
+    const blocking = this.options.blocking
+    if (!queue || !blocking) return
+    const { logger } = this.options
+    if (this.pickupWait) {
+      await queue.handle.jobs.wakePickup(this.id, PICKUP_MARKER_TTL_MS).catch(() => blocking.disconnect())
+      if (await Promise.race([this.pickupWait, sleep(1000, 'waiting')]) === 'waiting') blocking.disconnect()
+      await this.pickupWait
+    }
+    try {
+      const returned = await queue.handle.jobs.leaveIdle(this.id)
+      if (returned > 0) logger.info({ queue: queue.name, jobs: returned }, 'gave back jobs handed over as the worker stopped')
+    } catch (err) {
+      logger.warn({ err, queue: queue.name }, 'could not leave the idle workers; jobs handed over meanwhile go back when their pickup lease lapses')
+    }
+    blocking.disconnect()
   }
 
   /** A wake message: the queue may have work, its schedules changed, or (serving '*') a queue came into being. */
@@ -368,7 +486,7 @@ export class Worker {
     let reply
     try {
       reply = await queue.handle.jobs.completeAndClaim(batch.map((c) => ({ jobId: c.flight.job.job_id, lease: c.flight.lease, result: c.result })),
-        count, this.id, leaseMs)
+        count, this.id, leaseMs, count > 0 ? this.idleMs(queue) : 0)
     } catch (err) {
       // The script ran but too few replicas confirmed it: the jobs it claimed are this worker's
       // all the same (a claim needs no acknowledgement), and the completions are written again.
@@ -386,6 +504,7 @@ export class Worker {
     if (count > 0) queue.claimed(reply, count, news)
     // Claimed jobs start before the batch lets go of its slots, so close() waits for them too.
     this.startAll(queue, reply)
+    this.listenForPickups(queue)
     this.written(batch, reply.codes)
   }
 
@@ -476,6 +595,15 @@ export class Worker {
     }
   }
 }
+
+/** How much longer than its longest wait a worker's idle registration lasts. */
+const IDLE_MARGIN_MS = 10_000
+/** One BLPOP's timeout, after which it is sent again while registered: below the blocking connection's command timeout (BLOCKING_COMMAND_TIMEOUT_MS). */
+const PICKUP_WAIT_S = 30
+/** How long a worker whose wait on its pickup list failed waits for wake messages only. */
+const PICKUP_RETRY_MS = 2000
+/** A wake-up marker's list expires after this, should its worker be gone before popping it. */
+const PICKUP_MARKER_TTL_MS = 60_000
 
 /** Jobs a worker claims from a queue between two trims of its event stream (about 3 events each). */
 const TRIM_AFTER_JOBS = 500

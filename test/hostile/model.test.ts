@@ -3,8 +3,10 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { JobQueue, type AttemptReport } from '../../src/queue/job-queue.js'
+import type { Redis } from 'ioredis'
 import type { JobRecord } from '../../src/queue/job.js'
 import { buildTestApp, jobKey, registerHandler, sharedRedis } from '../helper.js'
+import { pickupKey } from '../../src/queue/keys.js'
 
 /**
  * Model-based property test: random sequences of API requests and worker calls run against the real
@@ -16,15 +18,20 @@ import { buildTestApp, jobKey, registerHandler, sharedRedis } from '../helper.js
  * that may dispatch now. Async handlers (issue 14) too: a callback answered 202 hands the job to its
  * handler, which heartbeats, reports progress, completes or fails it through the API with the
  * attempt's callback token (older attempts' tokens, other jobs', made-up ones and none are refused),
- * or lets its lease lapse. The Redis invariants are checked after every step.
+ * or lets its lease lapse. Direct delivery (issue 17) too: a worker's claim may register it as idle,
+ * the next enqueue that readies a job hands one to the idle worker registered last (under a short
+ * pickup lease, its list popped by `pop`), and a pickup lease that lapses, or a worker that leaves,
+ * puts the job back uncounted. The Redis invariants are checked after every step.
  *
  * Replay a failure with JOBQ_FC_SEED=<seed> (and JOBQ_FC_PATH=<path> from fast-check's report),
- * running only the failing property (--test-name-pattern): a path belongs to one of the two.
+ * running only the failing property (--test-name-pattern): a path belongs to one of the three.
  */
 const SEED = Number(process.env.JOBQ_FC_SEED ?? 20260511)
 const NUM_RUNS = Number(process.env.JOBQ_FC_RUNS ?? 80)
 /** The runs of the property that mostly exercises async handlers. */
 const ASYNC_RUNS = Math.ceil(NUM_RUNS / 2)
+/** The runs of the property that mostly exercises direct delivery to idle workers. */
+const PICKUP_RUNS = Math.ceil(NUM_RUNS / 2)
 const PATH = process.env.JOBQ_FC_PATH
 /**
  * A property's whole time, shrinking included (about 2 minutes when it passes): a failure found
@@ -36,6 +43,9 @@ const TIME_LIMIT_MS = Number(process.env.JOBQ_FC_TIME_LIMIT_MS ?? 10 * 60_000)
 
 const DAY = 86_400_000
 const LEASE_MS = 20_000
+/** How long a claim registers its worker as idle, and the pickup lease of a job handed over (lua/includes/pickup.lua). */
+const IDLE_MS = 6000
+const PICKUP_LEASE_MS = 5000
 /** Tasks with a handler and its max_attempts; commands also name `nope`, which has none. */
 const HANDLERS: Record<string, number> = { ta: 1, tb: 2 }
 /** A small pool, so entities collide: one with characters a path has to encode. */
@@ -75,7 +85,10 @@ type Command =
   | { kind: 'cancel', ref: Ref }
   | { kind: 'status', ref: Ref }
   | { kind: 'retry', ref: Ref }
-  | { kind: 'claim', count: number, worker: 'w1' | 'w2' }
+  | { kind: 'claim', count: number, worker: 'w1' | 'w2', idle: boolean }
+  /** A worker pops its pickup list (the job an enqueue handed it), or leaves the idle workers (shutdown). */
+  | { kind: 'pop', worker: 'w1' | 'w2' }
+  | { kind: 'leave', worker: 'w1' | 'w2' }
   | { kind: 'complete', pick: number, stale: boolean, result: number }
   | { kind: 'fail', pick: number, stale: boolean, retryInMs: number | null }
   | { kind: 'release', pick: number, stale: boolean }
@@ -114,6 +127,8 @@ interface ModelJob {
   heldUntil: number | null
   /** The last progress reported; cleared by the next claim. */
   progress: Progress | null
+  /** The idle worker it was handed to, until that worker confirms it (a pickup lease); null otherwise. */
+  pickup: string | null
   /** When a scheduled job is due: a retry's time, or a delayed job's. */
   retryAt: number | null
   lastError: string | null
@@ -161,6 +176,12 @@ class Model {
   /** Registered handlers' retry and async settings; a deleted handler's go with it. */
   readonly policies = new Map<string, Policy>()
   queuePaused = false
+  /** Idle workers: worker -> when its registration lapses. */
+  readonly idle = new Map<string, number>()
+  /** Each worker's pickup list: the jobs handed to it, not popped yet. */
+  readonly pickups = new Map<string, ModelJob[]>()
+  /** The enqueue under way made a job ready (created, or a delayed one due now): it hands jobs over. */
+  readied = false
   seq = 0
   processed = 0
   now: number
@@ -188,6 +209,7 @@ class Model {
         if (at === undefined) {
           current.status = 'queued'
           current.retryAt = null
+          this.readied = true
         } else if (at < (current.retryAt as number)) {
           current.retryAt = at
         }
@@ -214,10 +236,12 @@ class Model {
       deadline: null,
       heldUntil: null,
       progress: null,
+      pickup: null,
       retryAt: due ? due() : null,
       lastError: null,
       result: null
     }
+    if (!due) this.readied = true
     this.jobs.set(id, job)
     this.allJobIds.push(id)
     this.entities.set(entity, id)
@@ -270,12 +294,20 @@ class Model {
   /**
    * What any process's housekeeping does once time has passed: lapsed leases fail their attempt
    * (a worker's goes back to the queue, a handler's is retried by its backoff; failed for good once
-   * out of attempts), then due jobs are queued. Returns how many lapsed and how many came due.
+   * out of attempts; one handed to an idle worker and never confirmed goes back uncounted), then
+   * due jobs are queued. Returns how many lapsed (of them, held by a handler or handed to an idle
+   * worker and not confirmed) and how many came due.
    */
-  housekeep (): { lapsed: number, handed: number, due: number } {
+  housekeep (): { lapsed: number, handed: number, returned: number, due: number } {
     const lapsed = this.processing().filter((j) => (j.deadline as number) <= this.now)
     let handed = 0
+    let returned = 0
     for (const job of lapsed) {
+      if (job.pickup !== null && job.heldUntil === null) {
+        this.giveBack(job)
+        returned++
+        continue
+      }
       if (job.heldUntil !== null) {
         handed++
         job.lastError = 'no heartbeat within lease'
@@ -305,7 +337,56 @@ class Model {
         due++
       }
     }
-    return { lapsed: lapsed.length, handed, due }
+    return { lapsed: lapsed.length, handed, returned, due }
+  }
+
+  /** A job handed to an idle worker that never confirmed it: back at its place, the attempt not counted. */
+  giveBack (job: ModelJob): void {
+    const list = this.list(job.pickup as string)
+    if (list.includes(job)) list.splice(list.indexOf(job), 1)
+    job.status = 'queued'
+    job.attempts--
+    job.started = false
+    job.lease = null
+    job.deadline = null
+    job.pickup = null
+  }
+
+  list (worker: string): ModelJob[] {
+    let list = this.pickups.get(worker)
+    if (!list) this.pickups.set(worker, list = [])
+    return list
+  }
+
+  /**
+   * After an enqueue that readied a job: the idle worker registered last (lapsed registrations
+   * dropped) is handed the job a claim of one would take, while there are both; none while paused.
+   */
+  deliver (): string {
+    if (!this.readied) return ''
+    this.readied = false
+    if (this.idle.size === 0 || this.queuePaused) return ''
+    let delivered = 0
+    for (const [worker, until] of this.idle) if (until < this.now) this.idle.delete(worker)
+    for (;;) {
+      const worker = [...this.idle].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).at(-1)?.[0]
+      if (worker === undefined) break
+      const [job] = this.claimable(1)
+      if (!job) break
+      this.idle.delete(worker)
+      this.started([job])
+      job.status = 'processing'
+      job.attempts++
+      job.started = true
+      job.deadline = this.now + PICKUP_LEASE_MS
+      job.heldUntil = null
+      job.progress = null
+      job.lease = null
+      job.pickup = worker
+      this.list(worker).push(job)
+      delivered++
+    }
+    return delivered > 0 ? ` (${delivered} handed over)` : ''
   }
 
   count (status: Status, task?: string): number {
@@ -452,6 +533,7 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
   const what = `step ${n} ${JSON.stringify(cmd)}`
   switch (cmd.kind) {
     case 'enqueue': {
+      model.readied = false
       const entity = ENTITIES[cmd.entity]
       const payload: Record<string, unknown> = { task: cmd.task, entity_id: entity, args: [n] }
       if (cmd.priority !== 0) payload.priority = cmd.priority
@@ -477,9 +559,12 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       }
       expectJob(res, outcome === 'created' ? 201 : 200, model, job as ModelJob, what)
       assert.equal(res.json().outcome, outcome, what)
-      return `${res.statusCode} ${outcome}${outcome === 'created' ? '' : ` (${job?.status})`}`
+      // Answered as its step left the job; then the script hands what became ready to idle workers.
+      const handed = model.deliver()
+      return `${res.statusCode} ${outcome}${outcome === 'created' ? '' : ` (${job?.status})`}${handed}`
     }
     case 'batch': {
+      model.readied = false
       const payload = {
         jobs: cmd.items.map((item, i) => ({
           task: item.task,
@@ -507,7 +592,8 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       }
       assert.deepEqual(results.map(({ message: _, ...rest }) => rest), seen, what)
       for (const [i, r] of results.entries()) assert.equal(typeof r.message === 'string', r.outcome === 'no_handler', `${what}: message of item ${i}`)
-      return `200 ${[...new Set(outcomes.map((o) => o.outcome))].sort().join('+')}`
+      const handed = model.deliver()
+      return `200 ${[...new Set(outcomes.map((o) => o.outcome))].sort().join('+')}${handed}`
     }
     case 'handler': {
       const url = `/handlers/${cmd.task}`
@@ -601,38 +687,63 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       return expectJob(res, 200, model, job, what)
     }
     case 'claim': {
-      const claimed = await worker.claim(cmd.count, cmd.worker, LEASE_MS)
+      const claimed = await worker.claim(cmd.count, cmd.worker, LEASE_MS, cmd.idle ? IDLE_MS : 0)
       // Housekeeping ran when time moved (`advance`): a claim finds nothing lapsed or due.
       const recovered = model.housekeep()
-      assert.deepEqual(recovered, { lapsed: 0, handed: 0, due: 0 }, `${what}: housekeeping left to the claim`)
-      const queued = model.queued().length
-      const expected = model.claimable(cmd.count)
-      assert.deepEqual(claimed.jobs.map((j) => j.job_id), expected.map((j) => j.id), `${what}: claim order`)
-      model.started(expected)
-      for (const [i, job] of expected.entries()) {
-        const record = claimed.jobs[i]
-        job.status = 'processing'
-        job.attempts++
-        job.started = true
-        job.deadline = model.now + LEASE_MS
-        job.heldUntil = null
-        job.progress = null
-        assert.equal(typeof record.lease, 'string', what)
-        const token = record.lease as string
-        // The callback token the worker would send with this attempt's callback.
-        const callback = await worker.tokens.tokenFor(job.id, token)
-        job.lease = { instance: model.leases.length, jobId: job.id, token, counter: token.slice(token.lastIndexOf(':') + 1), callback }
-        model.leases.push(job.lease)
-        const { position_in_queue: _q, position_in_priority: _p, ...expectedRecord } = model.view(job)
-        assert.deepEqual(observeRecord(record), expectedRecord, `${what}: claimed ${job.id}`)
+      assert.deepEqual(recovered, { lapsed: 0, handed: 0, returned: 0, due: 0 }, `${what}: housekeeping left to the claim`)
+      // A claim first takes what was handed to the worker and not popped, confirming it.
+      let taken: ModelJob[] = []
+      if (cmd.count > 0) {
+        model.idle.delete(cmd.worker)
+        taken = model.list(cmd.worker).splice(0)
       }
+      const queued = model.queued().length
+      const expected = model.claimable(cmd.count - taken.length)
+      assert.deepEqual(claimed.jobs.map((j) => j.job_id), [...taken, ...expected].map((j) => j.id), `${what}: claim order`)
+      model.started(expected)
+      for (const [i, job] of [...taken, ...expected].entries()) {
+        const record = claimed.jobs[i]
+        if (!taken.includes(job)) {
+          job.status = 'processing'
+          job.attempts++
+          job.started = true
+          job.heldUntil = null
+          job.progress = null
+        }
+        job.deadline = model.now + LEASE_MS
+        job.pickup = null
+        await learnLease(worker, model, job, record, `${what}: claimed ${job.id}`)
+      }
+      const idle = cmd.idle && cmd.count > 0 && taken.length + expected.length < cmd.count
+      if (idle) model.idle.set(cmd.worker, model.now + IDLE_MS)
+      assert.equal(claimed.idle, idle, `${what}: registered as idle`)
       let held = ''
       if (expected.length < Math.min(cmd.count, queued)) held = model.queuePaused ? ' (queue paused)' : ' (held back by a paused handler)'
       if (model.claimable(cmd.count, true).length > expected.length) {
         const handedOff = model.processing().some((j) => j.heldUntil !== null && model.flow.get(j.task)?.maxConcurrency)
         held = ` (held back by a limit${handedOff ? ', handed-off jobs in flight' : ''})`
       }
-      return `claimed ${expected.length}${held}`
+      return `claimed ${expected.length}${taken.length > 0 ? ` and ${taken.length} handed over` : ''}${held}${idle ? ', idle' : ''}`
+    }
+    case 'pop': {
+      const entry = await (app.jobQueue.redis as Redis).lpop(pickupKey(worker.keys, cmd.worker))
+      const job = model.list(cmd.worker).shift()
+      if (!job) {
+        assert.equal(entry, null, what)
+        return 'nothing handed over'
+      }
+      const record = worker.pickedUp(entry as string)
+      assert.ok(record, `${what}: ${entry}`)
+      await learnLease(worker, model, job, record, `${what}: popped ${job.id}`)
+      return 'popped'
+    }
+    case 'leave': {
+      const returned = await worker.leaveIdle(cmd.worker)
+      model.idle.delete(cmd.worker)
+      const list = model.list(cmd.worker).splice(0)
+      for (const job of list) model.giveBack(job)
+      assert.equal(returned, list.length, what)
+      return `left, ${returned} given back`
     }
     case 'complete':
     case 'fail': {
@@ -708,7 +819,11 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       const keeps = (l: Lease) => model.isHeld(l) && model.jobs.get(l.jobId)?.heldUntil === null
       const expected = leases.filter((l) => !keeps(l)).map((l) => l.jobId)
       for (const l of leases) {
-        if (keeps(l)) (model.jobs.get(l.jobId) as ModelJob).deadline = model.now + LEASE_MS
+        if (!keeps(l)) continue
+        const job = model.jobs.get(l.jobId) as ModelJob
+        job.deadline = model.now + LEASE_MS
+        // A job handed over is confirmed by the heartbeat: a whole lease.
+        job.pickup = null
       }
       assert.deepEqual(lost, expected, `${what}: lost leases`)
       return `${leases.length - expected.length} extended, ${expected.length} lost`
@@ -717,8 +832,9 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       model.now += cmd.ms
       // Housekeeping at once, as the API's own (on the same clock) may run any moment from now.
       await worker.claim(0, 'housekeeping', 0)
-      const { lapsed, handed, due } = model.housekeep()
-      return `advanced${lapsed > 0 ? `, ${lapsed} lapsed${handed > 0 ? ` (${handed} handed off)` : ''}` : ''}${due > 0 ? ', due' : ''}`
+      const { lapsed, handed, returned, due } = model.housekeep()
+      const which = [handed > 0 ? `${handed} handed off` : '', returned > 0 ? `${returned} handed over, unconfirmed` : ''].filter(Boolean).join(', ')
+      return `advanced${lapsed > 0 ? `, ${lapsed} lapsed${which ? ` (${which})` : ''}` : ''}${due > 0 ? ', due' : ''}`
     }
     case 'accept': {
       // What the worker does with a 202 (src/worker/attempt.ts): an async handler takes the job; for
@@ -736,6 +852,7 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
       assert.equal(typeof record === 'string' ? record : 'handed off', expected, `${what}: lease ${JSON.stringify(lease)}`)
       if (held && typeof record !== 'string') {
         const taken = job as ModelJob
+        taken.pickup = null
         taken.deadline = taken.heldUntil = model.now + (cmd.leaseMs ?? model.asyncLeaseMs(taken.task))
         const { position_in_queue: _q, position_in_priority: _p, ...expectedRecord } = model.view(taken)
         assert.deepEqual(observeRecord(record), expectedRecord, `${what}: the job handed off`)
@@ -745,6 +862,18 @@ async function step (app: FastifyInstance, worker: JobQueue, model: Model, cmd: 
     case 'report':
       return await attemptReport(app, model, cmd, what)
   }
+}
+
+/** The lease a claimed or popped record carries, now the model's, and the record against the model. */
+async function learnLease (worker: JobQueue, model: Model, job: ModelJob, record: JobRecord, what: string): Promise<void> {
+  assert.equal(typeof record.lease, 'string', what)
+  const token = record.lease as string
+  // The callback token the worker would send with this attempt's callback.
+  const callback = await worker.tokens.tokenFor(job.id, token)
+  job.lease = { instance: model.leases.length, jobId: job.id, token, counter: token.slice(token.lastIndexOf(':') + 1), callback }
+  model.leases.push(job.lease)
+  const { position_in_queue: _q, position_in_priority: _p, ...expectedRecord } = model.view(job)
+  assert.deepEqual(observeRecord(record), expectedRecord, what)
 }
 
 /** A worker's completion (2xx): counted while it holds the lease; repeating it after it counted changes nothing. */
@@ -824,6 +953,8 @@ async function attemptReport (app: FastifyInstance, model: Model, cmd: Extract<C
     if (!repeated) return await unchanged(expectError(res, 409, 'JQ_ERR_CALLBACK_TOKEN_STALE', job.id, what))
     return `${label}: ${expectReported(res, model, job, what)} (repeated)`
   }
+  // A report on the attempt confirms a pickup lease: the handler heard of it.
+  job.pickup = null
   if (cmd.op === 'heartbeat' || cmd.op === 'progress') {
     job.deadline = model.now + (cmd.leaseMs ?? model.asyncLeaseMs(job.task))
     // Only a job its handler took shows its lease; a worker's own lease is the worker's business.
@@ -908,7 +1039,8 @@ function madeUpToken (pick: number, lease?: Lease): string {
  * answer); the other kind when there is none of the kind asked for.
  */
 function pickLease (model: Model, pick: number, stale: boolean): Lease | undefined {
-  const held = model.processing().map((j) => j.lease as Lease)
+  // A job handed over and not popped yet has no lease a worker knows of.
+  const held = model.processing().filter((j) => j.lease !== null).map((j) => j.lease as Lease)
   const ended = model.leases.filter((l) => !model.isHeld(l))
   const leases = (stale && ended.length > 0) || held.length === 0 ? ended : held
   return leases.length === 0 ? undefined : leases[pick % leases.length]
@@ -1038,7 +1170,9 @@ const commandArbs: { [K in Command['kind']]: fc.Arbitrary<Extract<Command, { kin
   cancel: fc.record({ kind: fc.constant('cancel' as const), ref: refArb }),
   status: fc.record({ kind: fc.constant('status' as const), ref: refArb }),
   retry: fc.record({ kind: fc.constant('retry' as const), ref: refArb }),
-  claim: fc.record({ kind: fc.constant('claim' as const), count: fc.constantFrom(0, 1, 1, 1, 2, 3), worker: fc.constantFrom('w1', 'w2' as const) }),
+  claim: fc.record({ kind: fc.constant('claim' as const), count: fc.constantFrom(0, 1, 1, 1, 2, 3), worker: fc.constantFrom('w1', 'w2' as const), idle: fc.boolean() }),
+  pop: fc.record({ kind: fc.constant('pop' as const), worker: fc.constantFrom('w1', 'w2' as const) }),
+  leave: fc.record({ kind: fc.constant('leave' as const), worker: fc.constantFrom('w1', 'w2' as const) }),
   complete: fc.record({ kind: fc.constant('complete' as const), pick: fc.nat(15), stale: fc.boolean(), result: fc.nat(RESULTS.length - 1) }),
   fail: fc.record({ kind: fc.constant('fail' as const), pick: fc.nat(15), stale: fc.boolean(), retryInMs: fc.constantFrom(null, null, 1000, 5000, 30_000) }),
   advance: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(1000, 5000, LEASE_MS + 1) }),
@@ -1077,12 +1211,12 @@ function mix (weights: Partial<Record<Command['kind'], number>>, more: Array<fc.
 }
 
 /** Every kind of request, in proportions that keep each part of the queue busy. */
-const everything = mix({ enqueue: 8, patch: 3, cancel: 2, status: 3, retry: 2, claim: 5, complete: 4, fail: 4, advance: 2, batch: 2, handler: 2, pause: 2, release: 1, extend: 2, accept: 2, report: 4 })
+const everything = mix({ enqueue: 8, patch: 3, cancel: 2, status: 3, retry: 2, claim: 5, pop: 3, leave: 1, complete: 4, fail: 4, advance: 2, batch: 2, handler: 2, pause: 2, release: 1, extend: 2, accept: 2, report: 4 })
 /**
  * Mostly jobs that async handlers take and report on, so that a run sees hand-offs, reports under
  * way and after, lapses, retries and max_concurrency with jobs held by handlers.
  */
-const asyncHandlers = mix({ enqueue: 4, claim: 6, accept: 7, report: 10, advance: 6, extend: 2, complete: 1, fail: 1, release: 1, handler: 1, status: 1, cancel: 1, retry: 1, pause: 1 }, [{
+const asyncHandlers = mix({ enqueue: 4, claim: 6, pop: 2, accept: 7, report: 10, advance: 6, extend: 2, complete: 1, fail: 1, release: 1, handler: 1, status: 1, cancel: 1, retry: 1, pause: 1 }, [{
   // Jobs to take, ready now.
   weight: 7,
   arbitrary: fc.record({
@@ -1092,6 +1226,15 @@ const asyncHandlers = mix({ enqueue: 4, claim: 6, accept: 7, report: 10, advance
     priority: fc.constantFrom(0, 1, 2, 3 as const),
     delay: fc.constant<Delay>({ via: 'delay_ms', ms: 0 })
   })
+}])
+
+/**
+ * Mostly idle workers handed jobs: claims that register, enqueues that hand over, pops, lapses of
+ * pickup leases, heartbeats that confirm, outcomes before and after, and workers that leave.
+ */
+const idleWorkers = mix({ enqueue: 6, batch: 2, claim: 4, pop: 8, leave: 1, advance: 3, extend: 2, complete: 3, fail: 2, release: 1, accept: 2, report: 2, pause: 2, handler: 1, status: 1 }, [{
+  weight: 4,
+  arbitrary: fc.record({ kind: fc.constant('claim' as const), count: fc.constantFrom(1, 2, 3), worker: fc.constantFrom('w1', 'w2' as const), idle: fc.constant(true) })
 }])
 
 describe('queue model (fast-check)', () => {
@@ -1121,6 +1264,10 @@ describe('queue model (fast-check)', () => {
 
   it(`should behave like the model while async handlers take jobs and report on them (seed ${SEED}, ${ASYNC_RUNS} runs)`, async (t) => {
     await checkAgainstModel(t, redis().url, asyncHandlers, ASYNC_RUNS)
+  })
+
+  it(`should behave like the model while enqueues hand jobs to idle workers (seed ${SEED}, ${PICKUP_RUNS} runs)`, async (t) => {
+    await checkAgainstModel(t, redis().url, idleWorkers, PICKUP_RUNS)
   })
 })
 

@@ -90,13 +90,13 @@ describe('JobQueue: retries, leases and other worker states', () => {
     await queue.enqueue(newJob('a'))
     const [a] = (await queue.claim(1, 'w1', 60_000)).jobs
     await queue.fail(a.job_id, a.lease as string, 'HTTP 500', clock.now + 7000)
-    assert.deepEqual(await queue.claim(1, 'w1', 30_000), { jobs: [], nextWakeAt: clock.now + 7000, recovered: 0 })
+    assert.deepEqual(await queue.claim(1, 'w1', 30_000), { jobs: [], nextWakeAt: clock.now + 7000, recovered: 0, idle: false })
     await queue.enqueue(newJob('b'))
     const [b] = (await queue.claim(1, 'w1', 3000)).jobs
     // b's lease lapses before a's retry is due
-    assert.deepEqual(await queue.claim(1, 'w1', 30_000), { jobs: [], nextWakeAt: clock.now + 3000, recovered: 0 })
+    assert.deepEqual(await queue.claim(1, 'w1', 30_000), { jobs: [], nextWakeAt: clock.now + 3000, recovered: 0, idle: false })
     await queue.complete(b.job_id, b.lease as string, null)
-    assert.deepEqual(await queue.claim(1, 'w1', 30_000), { jobs: [], nextWakeAt: clock.now + 7000, recovered: 0 })
+    assert.deepEqual(await queue.claim(1, 'w1', 30_000), { jobs: [], nextWakeAt: clock.now + 7000, recovered: 0, idle: false })
   })
 
   it('should put a job whose lease lapsed back at its place, counting the attempt, and fail it after the last one', async (t) => {

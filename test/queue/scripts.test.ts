@@ -138,7 +138,7 @@ describe('scripts in Redis', () => {
         for (const key of scriptKeys) assert.ok(allowed.has(key), `${name} was passed ${key}, not a key of queueKeys('${queueName}')`)
         continue
       }
-      if (command === 'echo' || command === 'ping' || command === 'info' || command === 'client' || command === 'monitor') continue
+      if (['echo', 'ping', 'info', 'client', 'monitor', 'multi', 'exec'].includes(command)) continue
       const touched = await (redis().client.call('COMMAND', 'GETKEYS', ...args) as Promise<string[]>).catch((err: Error) => {
         if (/no key arguments/i.test(err.message)) return []
         throw err
@@ -191,6 +191,11 @@ async function exerciseEveryScript (redis: Redis, queueName: string): Promise<vo
   await queue.claim(1, 'w', 30_000)
   await queue.setPaused(false)
   await queue.enqueueMany([{ ...job('e', 2), due_at: Date.now() + 60_000 }])
+  // An idle worker: the next enqueue hands it a job through its pickup list, which it leaves unpopped.
+  await queue.claim(5, 'w2', 30_000, 60_000)
+  await queue.enqueueMany([job('g', 2)])
+  await queue.wakePickup('w2', 1000)
+  await queue.leaveIdle('w2')
   await queue.housekeeping()
   await queue.checkInvariants()
   const schedules = new ScheduleStore(redis, queue.keys, queueName, () => Date.now() - 5000)

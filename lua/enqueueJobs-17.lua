@@ -13,6 +13,11 @@
   KEYS[10] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
   KEYS[11] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
   KEYS[12] events   STREAM  jobq:{q}:events
+  KEYS[13] processing ZSET  jobq:{q}:processing score = lease deadline (ms)
+  KEYS[14] stats    HASH    jobq:{q}:stats      (the `leases` counter that makes lease tokens unique)
+  KEYS[15] paused   STRING  jobq:{q}:paused     present while the queue is paused: nothing is delivered
+  KEYS[16] idle     ZSET    jobq:{q}:idle       workers waiting on their pickup list (includes/pickup.lua)
+  KEYS[17] pickup   PREFIX  jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list
   ARGV[1] now (ms)  ARGV[2] job count n
   ARGV[3 + 7i ..]   task, entity_id, priority, args JSON, kwargs JSON, metadata JSON, due time (ms; 0: now)
   ARGV[3 + 7n]      '1' when the caller waits for replicas (JOBQ_WAIT_REPLICAS), else absent
@@ -21,10 +26,13 @@
   one of
     1 created, 2 priority_raised, 3 exists, 4 processing (names the running job), -4 no handler.
     A created job's reply leaves out args, kwargs and metadata (false): the caller has them.
+  Jobs that became ready go to idle workers' pickup lists when some wait (includes/pickup.lua); an
+  item's answer is as its step left it, before that.
 ]]
 --- @include "job"
 --- @include "flow"
 --- @include "enqueue"
+--- @include "pickup"
 
 -- Data this version cannot read (no mark, or another format) is refused before any write, as
 -- checkFormat refuses it: an API that started while Redis was away has not checked yet.
@@ -49,7 +57,7 @@ for i = 0, count - 1 do
   pushJob(reply, code, key or false, job, posQueue, posPriority, code == 1)
 end
 
-if ctx.wake then wakeWorkers(KEYS[4]) end
+deliverAndWake(ctx, newPickup(KEYS[16], KEYS[17], KEYS[13], KEYS[14], KEYS[15], KEYS[1], KEYS[12]), KEYS[4])
 if ctx.created > 0 then
   -- Marks the data even when its keys were deleted under a running API (a flush), so that the
   -- next process to start finds it marked.

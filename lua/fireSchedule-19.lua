@@ -21,6 +21,11 @@
   KEYS[12] throttled ZSET   jobq:{q}:throttled  handlers held by their rate
   KEYS[13] flow      HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
   KEYS[14] events    STREAM jobq:{q}:events
+  KEYS[15] processing ZSET  jobq:{q}:processing score = lease deadline (ms)
+  KEYS[16] stats     HASH   jobq:{q}:stats      (the `leases` counter that makes lease tokens unique)
+  KEYS[17] paused    STRING jobq:{q}:paused     present while the queue is paused: nothing is delivered
+  KEYS[18] idle      ZSET   jobq:{q}:idle       workers waiting on their pickup list (includes/pickup.lua)
+  KEYS[19] pickup    PREFIX jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list
   ARGV[1] now (ms)  ARGV[2] name  ARGV[3] 'tick' or 'trigger'
   ARGV[4] expected next tick (ms)  ARGV[5] expected revision      (tick only)
   ARGV[6] the tick to enqueue (ms), '' to enqueue none (missed ticks with catch_up "none")
@@ -33,6 +38,7 @@
 --- @include "job"
 --- @include "flow"
 --- @include "enqueue"
+--- @include "pickup"
 
 local schedulesKey, ticksKey = KEYS[1], KEYS[2]
 local now, name, mode = tonumber(ARGV[1]), ARGV[2], ARGV[3]
@@ -68,7 +74,7 @@ if tick then
   local posQueue, posPriority = false, false
   if key then posQueue, posPriority = positionsOf(ctx, code, key, job) end
   pushJob(reply, code, key or false, job, posQueue, posPriority, false)
-  if ctx.wake then wakeWorkers(KEYS[6]) end
+  deliverAndWake(ctx, newPickup(KEYS[18], KEYS[19], KEYS[15], KEYS[16], KEYS[17], KEYS[3], KEYS[14]), KEYS[6])
   local outcomes = { [1] = 'created', [2] = 'priority_raised', [3] = 'exists', [4] = 'processing', [-4] = 'no_handler' }
   schedule.last_run_at = tick
   schedule.last_job_id = key and publicId(key, job) or cjson.null

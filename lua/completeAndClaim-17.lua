@@ -23,33 +23,41 @@
   KEYS[13] throttled   ZSET   jobq:{q}:throttled  handlers held by their rate, score = when they may start again (ms)
   KEYS[14] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
   KEYS[15] events     STREAM jobq:{q}:events
+  KEYS[16] idle       ZSET   jobq:{q}:idle       workers waiting on their pickup list, score = when that lapses (ms)
+  KEYS[17] pickup     PREFIX jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list (includes/pickup.lua)
   ARGV[1] now (ms)  ARGV[2] count  ARGV[3] lease (ms)  ARGV[4] worker id  ARGV[5] completed retention (ms)
-  ARGV[6..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
+  ARGV[6] idle registration (ms): with count > 0, a caller that claims fewer than count jobs waits on
+          its pickup list for that long at most (0: it does not)
+  ARGV[7..] completions: job id, lease token, result JSON or '', job id, lease token, result, ...
   Returns { next wake-up (ms) or false, recovered lease count (both false and 0 when housekeeping
-  did not run), one code per completion in order (1 done, 2 recorded already by this lease,
-  -1 no such job, -2 lease lost), job reply... } where each job reply is as in includes/job.lua
-  pushJob with code 1; the lease token is the record's LEASE field.
+  did not run), 1 when the caller is registered idle else 0, one code per completion in order
+  (1 done, 2 recorded already by this lease, -1 no such job, -2 lease lost), job reply... } where
+  each job reply is as in includes/job.lua pushJob with code 1; the lease token is the record's
+  LEASE field. A claim takes the jobs pushed to the caller's pickup list first.
 ]]
 --- @include "job"
 --- @include "flow"
+--- @include "pickup"
 
 local processingKey, scheduledKey, failedKey, jobsKey, wakeChannel, handlersKey, statsKey, completedKey, entitiesKey, pausedKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 local flow = newFlow(KEYS[11], KEYS[12], KEYS[13], KEYS[14])
 local eventsKey = KEYS[15]
 local now, count, leaseMs, workerId = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local idleMs = tonumber(ARGV[6])
+local pick = newPickup(KEYS[16], KEYS[17], processingKey, statsKey, pausedKey, jobsKey, eventsKey)
 local HOUSEKEEPING_LIMIT = 100
 
 local codes = {}
 local done, doneJobs, doneResults = {}, {}, {}
-for i = 6, #ARGV, 3 do
+for i = 7, #ARGV, 3 do
   local token, result = ARGV[i + 1], ARGV[i + 2]
   local key, job = findJob(jobsKey, ARGV[i])
   if not job then
     codes[#codes + 1] = -1
   elseif job[LEASE] == token and (job[STATUS] == 'completed' or doneJobs[key]) then
     codes[#codes + 1] = 2
-  elseif job[STATUS] ~= 'processing' or job[LEASE] ~= token then
+  elseif job[STATUS] ~= 'processing' or not holdsLease(job, token) then
     codes[#codes + 1] = -2
   else
     done[#done + 1], doneJobs[key], doneResults[key] = key, job, result
@@ -69,6 +77,7 @@ for _, key in ipairs(done) do
   job[STATUS] = 'completed'
   job[FINISHED_AT] = now
   job[HELD_UNTIL] = false
+  job[LEASE] = plainLease(job[LEASE])
   if doneResults[key] ~= '' then job[RESULT] = doneResults[key] end
   saveJob(jobsKey, key, job)
   addFinished(finished, 'completed', now - job[STARTED_AT])
@@ -82,7 +91,7 @@ if #codes > 0 then
   trimFinished(completedKey, jobsKey, entitiesKey, now - tonumber(ARGV[5]), 10 * #codes)
 end
 
-local reply = {false, 0}
+local reply = {false, 0, 0}
 for i = 1, #codes do reply[#reply + 1] = codes[i] end
 -- A paused queue keeps its jobs in place (and its housekeeping going); resuming it wakes the workers.
 local paused = rcall('EXISTS', pausedKey) == 1
@@ -98,7 +107,10 @@ finished = newFinished()
 for _, key in ipairs(lapsed) do
   rcall('ZREM', processingKey, key)
   local job = loadJob(jobsKey, key)
-  if job then
+  if job and not job[HELD_UNTIL] and isPickup(job[LEASE]) then
+    -- Pushed to an idle worker that never confirmed it: it never reached its handler.
+    returnPickup(pick, flow, now, key, job)
+  elseif job then
     -- A job an async handler took (202) lapsed because the handler stopped reporting; one a worker
     -- held, because the worker died or hung. The message names the worker, never the lease token.
     local handed = job[HELD_UNTIL]
@@ -154,8 +166,18 @@ end
 local unthrottled = releaseThrottled(flow, now)
 
 reply[2] = #lapsed
-if count > 0 and not paused then
-  local popped = claimReady(flow, count, now)
+local claimedCount = 0
+if count > 0 then
+  -- A caller that claims is no longer waiting on its list; jobs pushed there before it stopped
+  -- waiting are its own already (paused or not).
+  rcall('ZREM', pick.idle, workerId)
+  local keys, jobs = takePickups(pick, workerId, leaseMs, now)
+  for i = 1, #keys do pushJob(reply, 1, keys[i], jobs[i], false, false) end
+  claimedCount = #keys
+end
+if count > claimedCount and not paused then
+  local popped = claimReady(flow, count - claimedCount, now)
+  claimedCount = claimedCount + #popped
   -- One counter step per call: the tokens of this batch are the last #popped values it passed.
   local lastLease = #popped > 0 and rcall('HINCRBY', statsKey, 'leases', #popped) or 0
   -- Every popped job is in `processing` before any record changes: should a record fail to load
@@ -181,6 +203,11 @@ if count > 0 and not paused then
       pushJob(reply, 1, key, job, false, false)
     end
   end
+end
+
+if count > 0 and idleMs > 0 and claimedCount < count then
+  rcall('ZADD', pick.idle, now + idleMs, workerId)
+  reply[3] = 1
 end
 
 -- Jobs this housekeeping put back are news to idle workers of the queue (this caller may claim

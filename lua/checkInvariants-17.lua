@@ -15,6 +15,9 @@
     `ticks` holds exactly the schedules that are not paused and have a next run, scored by it (a
     paused one, or one whose expression never matches again, has none); its last run, outcome and
     job are all empty before its first firing, and a job is named unless the outcome was no_handler.
+  - direct delivery (includes/pickup.lua): only a processing job has a pickup lease; a pickup list
+    holds wake-up markers and jobs processing under a pickup lease of its own worker, each once; a
+    worker registered in `idle` has no job waiting in its list.
   KEYS[1] processing  KEYS[2] scheduled  KEYS[3] completed  KEYS[4] failed  KEYS[5] cancelled
   (ZSETs jobq:{q}:<state>; queued jobs are in their handlers' ready sets)  KEYS[6] jobs HASH
   KEYS[7] entities HASH  KEYS[8] seq STRING  KEYS[9] format STRING
@@ -24,6 +27,8 @@
   KEYS[13] flow        HASH   jobq:{q}:flow       limits, holds, in-flight and scheduled counts per handler
   KEYS[14] schedules   HASH   jobq:{q}:schedules  name -> schedule JSON
   KEYS[15] ticks       ZSET   jobq:{q}:ticks      name -> next tick (ms), schedules not paused only
+  KEYS[16] idle        ZSET   jobq:{q}:idle       workers waiting on their pickup list
+  KEYS[17] pickup      PREFIX jobq:{q}:pickup:    not a key: the prefix of each worker's pickup list (found by SCAN)
   Returns { violation, ... } (empty when the queue is sound). Sentences name a job by its job_id
   while it has a record, else by its key.
 ]]
@@ -204,6 +209,47 @@ for i = 1, #schedules, 2 do
   end
 end
 for orphan, at in pairs(ticks) do problem('ticks waits for ' .. orphan .. ' at ' .. at .. ' but there is no such schedule') end
+
+-- Direct delivery: pickup leases from the records, against every pickup list there is.
+local pickupOf = {}
+for i = 1, #all, 2 do
+  local job = decodeRecord(all[i + 1])
+  if isPickup(job[LEASE]) then
+    if job[STATUS] ~= 'processing' then
+      problem(publicId(all[i], job) .. ' is ' .. tostring(job[STATUS]) .. ' with the pickup lease ' .. job[LEASE])
+    end
+    pickupOf[all[i]] = pickupWorker(job[LEASE])
+  end
+end
+local idleWorkers = {}
+for _, worker in ipairs(rcall('ZRANGE', KEYS[16], 0, -1)) do idleWorkers[worker] = true end
+local pickupPrefix = KEYS[17]
+local pattern = string.gsub(pickupPrefix, '([%*%?%[%]\\])', '\\%1') .. '*'
+local cursor = '0'
+repeat
+  local page = rcall('SCAN', cursor, 'MATCH', pattern, 'COUNT', 1000)
+  cursor = page[1]
+  for _, listKey in ipairs(page[2]) do
+    local worker = string.sub(listKey, #pickupPrefix + 1)
+    local seen = {}
+    for _, entry in ipairs(rcall('LRANGE', listKey, 0, -1)) do
+      if entry ~= '' then
+        local key, id = string.match(entry, '^(%S+) (%S+) ')
+        local job = key and loadJob(jobsKey, key)
+        if not job or publicId(key, job) ~= id then
+          problem('the pickup list of ' .. worker .. ' holds ' .. string.sub(entry, 1, 40) .. ', which names no job')
+        else
+          if pickupOf[key] ~= worker then
+            problem(id .. ' waits in the pickup list of ' .. worker .. ' but is ' .. tostring(job[STATUS]) .. ' with lease ' .. tostring(job[LEASE]))
+          end
+          if seen[key] then problem(id .. ' is in the pickup list of ' .. worker .. ' twice') end
+          if idleWorkers[worker] then problem('worker ' .. worker .. ' is registered idle with ' .. id .. ' waiting in its pickup list') end
+          seen[key] = true
+        end
+      end
+    end
+  end
+until cursor == '0'
 
 local mark = formatMark(formatKey, jobsKey, seqKey)
 if mark == false then problem('the queue holds jobs but no format mark') end
