@@ -189,15 +189,7 @@ if count > claimedCount and not paused then
     local key = popped[i]
     local job = loadJob(jobsKey, key)
     if job then
-      job[STATUS] = 'processing'
-      job[ATTEMPTS] = job[ATTEMPTS] + 1
-      job[STARTED_AT] = now
-      job[PROGRESS] = false
-      job[HELD_UNTIL] = false
-      -- A token no earlier claim of this job had: the attempt count alone repeats once POST /retry
-      -- resets it (or a release gives an attempt back), and a late answer to that earlier claim
-      -- must not settle this one. The counter lives in the stats hash, which GET /queue reads by field.
-      job[LEASE] = workerId .. ':' .. job[ATTEMPTS] .. ':' .. (lastLease - (#popped - i))
+      startAttempt(job, now, workerId, lastLease - (#popped - i))
       saveJob(jobsKey, key, job)
       emitEvent(eventsKey, now, 'job.started', key, job)
       pushJob(reply, 1, key, job, false, false)

@@ -260,6 +260,21 @@ local function leaseCounter(lease)
   return string.match(lease, '([^:]+)$')
 end
 
+-- A claimed job's next attempt: processing from now, nothing of the last attempt's progress or
+-- handler hold, under the lease token `worker:attempt:counter`. The counter (the stats hash's
+-- `leases`, one step per claim) makes it a token no earlier claim of this job had: the attempt
+-- count alone repeats once POST /retry resets it (or a release gives an attempt back), and a late
+-- answer to that earlier claim must not settle this one. Returns the token.
+local function startAttempt(job, now, worker, counter)
+  job[STATUS] = 'processing'
+  job[ATTEMPTS] = job[ATTEMPTS] + 1
+  job[STARTED_AT] = now
+  job[PROGRESS] = false
+  job[HELD_UNTIL] = false
+  job[LEASE] = worker .. ':' .. job[ATTEMPTS] .. ':' .. counter
+  return job[LEASE]
+end
+
 -- A lease an idle worker has not confirmed yet (includes/pickup.lua) is its plain token with this in
 -- front. Either form is the lease of the worker that holds the plain token.
 local PICKUP = 'pickup/'

@@ -51,12 +51,7 @@ local function deliverReady(pick, flow, now)
     rcall('ZADD', pick.processing, now + PICKUP_LEASE_MS, key)
     local job = loadJob(pick.jobs, key)
     if job then
-      job[STATUS] = 'processing'
-      job[ATTEMPTS] = job[ATTEMPTS] + 1
-      job[STARTED_AT] = now
-      job[PROGRESS] = false
-      job[HELD_UNTIL] = false
-      local token = worker .. ':' .. job[ATTEMPTS] .. ':' .. counter
+      local token = startAttempt(job, now, worker, counter)
       job[LEASE] = pickupToken(token)
       saveJob(pick.jobs, key, job)
       emitEvent(pick.events, now, 'job.started', key, job)
