@@ -96,7 +96,9 @@ describe('schedules on a Redis Cluster (3 masters, 3 replicas)', () => {
         `no job for the ticks at ${JSON.stringify(missing)} ms after the PUT (deleted ${deletedAt - putAt} ms after); ${waits} WAIT calls on its master`)
       assert.equal(new Set(ticks.map((d) => d.tick)).size, ticks.length, `${q}: no tick delivered twice`)
       assert.equal(new Set(ticks.map((d) => d.jobId)).size, ticks.length, `${q}: one job per tick`)
-      assert.ok(Math.abs(ticks.length - seconds) <= 1, `${q}: ${ticks.length} jobs for ${seconds} s`)
+      // Once seen in CI (4 jobs, none after the kill): what the surviving workers said tells why.
+      assert.ok(Math.abs(ticks.length - seconds) <= 1, `${q}: ${ticks.length} jobs for ${seconds} s; the surviving workers wrote:\n` +
+        workers.slice(1).map((w) => w.output().split('\n').filter((line) => line.includes('"level":40') || line.includes('"level":50')).slice(-20).join('\n')).join('\n---\n'))
       for (const { tick } of ticks) assert.ok(tick > putAt && tick <= deletedAt && tick % 1000 === 0, `${q}: tick ${tick}`)
       assert.ok(ticks.some((d) => d.tick > killedAt), `${q}: ticks fired after the kill`)
       assert.deepEqual(await app.queues.get(q).jobs.checkInvariants(), [])
