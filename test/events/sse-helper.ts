@@ -34,8 +34,15 @@ export async function openStream (t: { after: (fn: () => unknown) => void }, url
     headers: response.headers,
     events: [],
     comments: [],
-    waitForEvents: (count, timeoutMs = 15_000) =>
-      waitFor(`${count} events (have ${stream.events.length})`, () => stream.events.length >= count && stream.events, timeoutMs),
+    waitForEvents: async (count, timeoutMs = 15_000) => {
+      try {
+        return await waitFor(`${count} events`, () => stream.events.length >= count && stream.events, timeoutMs)
+      } catch (err) {
+        // What did come, at the deadline: the last few events name the job and step that stalled.
+        const last = stream.events.slice(-3).map((e) => `${e.data?.job_id} ${e.data?.type ?? e.event}`)
+        throw new Error(`${(err as Error).message}: have ${stream.events.length}, the last ${JSON.stringify(last)}`)
+      }
+    },
     ended: Promise.resolve(),
     close: () => controller.abort()
   }
