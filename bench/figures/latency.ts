@@ -88,8 +88,32 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
   }]
 
   const samples: Record<string, { p50: number[], p90: number[], p99: number[], max: number[], ack50: number[] }> = {}
+  // The floor of JobQ's first two steps at the same idle gap: an HTTP request to a Fastify route
+  // that answers from memory, and one Redis round trip.
+  const barePort = await freePort()
+  const bare = ctx.procs.start('bare-api', process.execPath, ['--import', 'tsx', 'bench/servers/bare-api.ts'],
+    { cwd: ctx.root, env: { ...process.env, PORT: String(barePort), LOG_LEVEL: 'warn' } })
+  await bare.waitForLine(/^listening/, 20_000)
+  const barePool = new Pool(`http://127.0.0.1:${barePort}`, { connections: 1, keepAliveTimeout: 30_000 })
+  const floors: Record<'http' | 'redis', number[]> = { http: [], redis: [] }
+  const idleP50 = async (n: number, call: (i: number) => Promise<void>) => {
+    const times: number[] = []
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now()
+      await call(i)
+      times.push(performance.now() - t0)
+      await sleep(IDLE_GAP_MS)
+    }
+    return percentile(times, 50)
+  }
   try {
     for (let round = 0; round < opts.latencyRounds; round++) {
+      log(`figure 4: the floors, a bare Fastify route and a Redis round trip (round ${round + 1}/${opts.latencyRounds})`)
+      floors.http.push(await idleP50(opts.latencyJobs, async (i) => {
+        const res = await barePool.request({ path: '/jobs', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(jobBody(`f${round}-${i}`, 1, LATENCY_TASK)) })
+        await res.body.text()
+      }))
+      floors.redis.push(await idleP50(opts.latencyJobs, async () => { await redis.client.ping() }))
       for (const c of inTurn(contenders, round)) {
         log(`figure 4: ${c.label} (round ${round + 1}/${opts.latencyRounds})`)
         await redis.flush()
@@ -112,6 +136,8 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
     }
   } finally {
     await pool.close()
+    await barePool.close()
+    await ctx.procs.stop(bare)
     handler.closeAllConnections()
     await new Promise((resolve) => handler.close(resolve))
   }
@@ -123,7 +149,10 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
     figure.rows.push({ key: `${c.key}_max`, label: `${c.label}: max`, unit: 'ms', summary: summarize(s.max) })
     figure.rows.push({ key: `${c.key}_ack`, label: `${c.label}: enqueue call alone (request to answer), p50`, unit: 'ms', summary: summarize(s.ack50) })
   }
+  figure.rows.push({ key: 'floor_http', label: 'Floor: POST to a bare Fastify route (same schema, answers from memory), request to answer, p50', unit: 'ms', summary: summarize(floors.http) })
+  figure.rows.push({ key: 'floor_redis', label: 'Floor: one Redis round trip (PING) from this process, p50', unit: 'ms', summary: summarize(floors.redis) })
   figure.bars.push(bar(figure.rows, '4', 'JobQ p50 ÷ BullMQ p50', 'jobq_p50', 'bullmq_p50', '<=', 1.0))
+  figure.notes.push('The floors, measured with the same idle gap, are the bar\'s second measure: JobQ\'s job crosses an HTTP hop into the API and a Redis call before the worker is woken, where BullMQ\'s add is the Redis call alone; a JobQ p50 at or under BullMQ\'s needs the rest of its path (the worker\'s wake and the callback) to take less than BullMQ\'s p50 minus both floors.')
   figure.notes.push(`${opts.latencyWarmup} warm-up jobs per round; ${IDLE_GAP_MS} ms idle after each job; worker concurrency ${opts.concurrency}; BullMQ jobs added without options (its plain wait list).`)
   return figure
 }

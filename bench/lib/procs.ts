@@ -202,6 +202,17 @@ export function cpuSeconds (pid: number): number {
   }
 }
 
+/** Read and write system calls a process has made so far (/proc/<pid>/io, Linux); null where unreadable. */
+export function syscalls (pid: number): { reads: number, writes: number } | null {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8')
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1])
+    return { reads: field('syscr'), writes: field('syscw') }
+  } catch {
+    return null
+  }
+}
+
 export interface CpuReading {
   /** Cores busy on average over the window. */
   cores: number
