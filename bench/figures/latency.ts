@@ -36,6 +36,11 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
   await new Promise<void>((resolve) => handler.listen(port, '127.0.0.1', resolve))
   const handlerUrl = `http://127.0.0.1:${port}/`
   const pool = new Pool(ctx.api.url, { connections: 1, keepAliveTimeout: 30_000 })
+  const post = async (to: Pool, body: JobBody) => {
+    const res = await to.request({ path: '/jobs', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await res.body.text()
+    if (res.statusCode !== 201) throw new Error(`POST /jobs answered ${res.statusCode}`)
+  }
   const connection = { host: '127.0.0.1', port: redis.port }
 
   const measure = async (n: number, tag: string, send: (body: JobBody) => Promise<void>) => {
@@ -62,11 +67,7 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
       await ctx.registerHandlers(ctx.api, handlerUrl)
       return {
         worker: ctx.startWorker(),
-        send: async (body) => {
-          const res = await pool.request({ path: '/jobs', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-          await res.body.text()
-          if (res.statusCode !== 201) throw new Error(`POST /jobs answered ${res.statusCode}`)
-        },
+        send: (body) => post(pool, body),
         close: async () => {}
       }
     }
@@ -83,6 +84,30 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
         worker,
         send: async (body: JobBody) => { await queue.add(body.task, body) },
         close: async () => { await queue.close() }
+      }
+    }
+  }, {
+    // The second measure of bar 4: BullMQ behind the same kind of HTTP hop as JobQ's API (the bare
+    // route, which adds the job before it answers), for a service in another process or language.
+    key: 'bullmq_http',
+    label: 'BullMQ behind HTTP: POST to a Fastify route that calls queue.add -> Worker -> handler',
+    start: async () => {
+      const name = `latency-http-${Date.now()}`
+      const port = await freePort()
+      const api = ctx.procs.start('bullmq-api', process.execPath, ['--import', 'tsx', 'bench/servers/bare-api.ts'],
+        { cwd: ctx.root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', REDIS_URL: redis.url, BULLMQ_QUEUE: name } })
+      await api.waitForLine(/^listening/, 20_000)
+      const worker = ctx.procs.start('bullmq-worker', process.execPath, ['--import', 'tsx', 'bench/servers/peer-worker.ts',
+        'bullmq', name, String(opts.concurrency), handlerUrl], { cwd: ctx.root, env: { ...process.env, REDIS_URL: redis.url } })
+      await worker.waitForLine(/^ready/, 20_000)
+      const apiPool = new Pool(`http://127.0.0.1:${port}`, { connections: 1, keepAliveTimeout: 30_000 })
+      return {
+        worker,
+        send: (body: JobBody) => post(apiPool, body),
+        close: async () => {
+          await apiPool.close()
+          await ctx.procs.stop(api)
+        }
       }
     }
   }]
@@ -109,10 +134,7 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
   try {
     for (let round = 0; round < opts.latencyRounds; round++) {
       log(`figure 4: the floors, a bare Fastify route and a Redis round trip (round ${round + 1}/${opts.latencyRounds})`)
-      floors.http.push(await idleP50(opts.latencyJobs, async (i) => {
-        const res = await barePool.request({ path: '/jobs', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(jobBody(`f${round}-${i}`, 1, LATENCY_TASK)) })
-        await res.body.text()
-      }))
+      floors.http.push(await idleP50(opts.latencyJobs, (i) => post(barePool, jobBody(`f${round}-${i}`, 1, LATENCY_TASK))))
       floors.redis.push(await idleP50(opts.latencyJobs, async () => { await redis.client.ping() }))
       for (const c of inTurn(contenders, round)) {
         log(`figure 4: ${c.label} (round ${round + 1}/${opts.latencyRounds})`)
@@ -152,6 +174,8 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
   figure.rows.push({ key: 'floor_http', label: 'Floor: POST to a bare Fastify route (same schema, answers from memory), request to answer, p50', unit: 'ms', summary: summarize(floors.http) })
   figure.rows.push({ key: 'floor_redis', label: 'Floor: one Redis round trip (PING) from this process, p50', unit: 'ms', summary: summarize(floors.redis) })
   figure.bars.push(bar(figure.rows, '4', 'JobQ p50 ÷ BullMQ p50', 'jobq_p50', 'bullmq_p50', '<=', 1.0))
+  const median = (key: string) => figure.rows.find((r) => r.key === key)?.summary.median ?? NaN
+  figure.notes.push(`Behind the same HTTP hop, JobQ's p50 is ${(median('jobq_p50') / median('bullmq_http_p50')).toFixed(2)} of BullMQ's (${median('jobq_p50').toFixed(2)} against ${median('bullmq_http_p50').toFixed(2)} ms).`)
   figure.notes.push('The floors, measured with the same idle gap, are the bar\'s second measure: JobQ\'s job crosses an HTTP hop into the API and a Redis call before the worker is woken, where BullMQ\'s add is the Redis call alone; a JobQ p50 at or under BullMQ\'s needs the rest of its path (the worker\'s wake and the callback) to take less than BullMQ\'s p50 minus both floors.')
   figure.notes.push(`${opts.latencyWarmup} warm-up jobs per round; ${IDLE_GAP_MS} ms idle after each job; worker concurrency ${opts.concurrency}; BullMQ jobs added without options (its plain wait list).`)
   return figure
