@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/config.js'
 import { loggerOptions } from '../../src/config/logger.js'
 import { EnqueuedJobSchema, JobSchema, NewJobSchema } from '../../src/api/schemas/job.js'
 import { ref } from '../../src/api/schemas/shared.js'
+import { disablePretenuring } from '../../src/api/gc-tuning.js'
 import { exitWithParent } from './orphan-guard.js'
 
 /**
@@ -16,6 +17,8 @@ import { exitWithParent } from './orphan-guard.js'
  * answers: BullMQ behind the same HTTP hop as JobQ's API.
  */
 const config = loadConfig(process.env, [])
+// As `jobq api` does (src/api/server.ts), unless BARE_PRETENURING=1 (to measure the difference).
+if (process.env.BARE_PRETENURING !== '1') disablePretenuring()
 const app = Fastify({
   logger: loggerOptions(config, 'api'),
   bodyLimit: config.bodyLimit,

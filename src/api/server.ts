@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { ConfigError, type Config } from '../config/config.js'
 import { buildApp } from './app.js'
 import { loggerOptions } from '../config/logger.js'
+import { disablePretenuring } from './gc-tuning.js'
 
 /**
  * Entry of `jobq api`: builds the app, listens, and closes gracefully on SIGINT/SIGTERM. SIGHUP
@@ -14,6 +15,8 @@ export async function runApi (config: Config): Promise<void> {
     const { superviseApi } = await import('./cluster.js')
     return superviseApi(config)
   }
+  // Before any connection: see gc-tuning.ts (per-request promotion once many streams are open).
+  disablePretenuring()
   let app: FastifyInstance
   try {
     app = await buildApp(config, {
