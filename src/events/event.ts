@@ -45,21 +45,51 @@ function iso (ms: unknown): unknown {
   return lastIso
 }
 
-/** An entry of `jobq:{<queue>}:events` ([field, value, ...] as XREAD returns it) as an event of `queue`. */
+/** The event an entry's `e` field packs (lua/includes/job.lua emitEvent); the entity id comes last and may hold spaces. */
+function unpack (queue: string, packed: string): JobEvent {
+  const values: string[] = []
+  let from = 0
+  for (let i = 0; i < 7; i++) {
+    const space = packed.indexOf(' ', from)
+    if (space < 0) break
+    values.push(packed.slice(from, space))
+    from = space + 1
+  }
+  const [type = '', jobId = '', task = '', status = '', priority, attempt, at] = values
+  return {
+    type,
+    queue,
+    job_id: jobId,
+    entity_id: values.length === 7 ? packed.slice(from) : '',
+    task,
+    status,
+    priority: Number(priority),
+    attempt: Number(attempt),
+    at: String(iso(Number(at)))
+  }
+}
+
+/**
+ * An entry of `jobq:{<queue>}:events` ([field, value, ...] as XREAD returns it) as an event of
+ * `queue`. Entries written before events were packed into one field (a field per value) still
+ * read the same: a stream keeps them until they are trimmed.
+ */
 export function decodeEntry (queue: string, fields: string[]): JobEvent {
   const entry: Record<string, string> = {}
   for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i]] = fields[i + 1]
-  const event: JobEvent = {
-    type: entry.type ?? '',
-    queue,
-    job_id: entry.job_id ?? '',
-    entity_id: entry.entity_id ?? '',
-    task: entry.task ?? '',
-    status: entry.status ?? '',
-    priority: Number(entry.priority),
-    attempt: Number(entry.attempt),
-    at: String(iso(Number(entry.at)))
-  }
+  const event: JobEvent = entry.e !== undefined
+    ? unpack(queue, entry.e)
+    : {
+        type: entry.type ?? '',
+        queue,
+        job_id: entry.job_id ?? '',
+        entity_id: entry.entity_id ?? '',
+        task: entry.task ?? '',
+        status: entry.status ?? '',
+        priority: Number(entry.priority),
+        attempt: Number(entry.attempt),
+        at: String(iso(Number(entry.at)))
+      }
   if (entry.detail) {
     let detail: unknown
     try {

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis'
 import { buildTestApp, freePort, registerHandler, sharedRedis, startRedis, type Cleanup } from '../helper.js'
 import { JobQueue } from '../../src/queue/job-queue.js'
 import { pickupKey } from '../../src/queue/keys.js'
+import { decodeEntry } from '../../src/events/event.js'
 import type { NewJob, Priority } from '../../src/queue/job.js'
 import { enqueue, getJob, startHookServer, startWorker, waitFor, waitForStatus } from './worker-helper.js'
 
@@ -58,7 +59,7 @@ describe('direct delivery to idle workers (lua/includes/pickup.lua)', () => {
       ['queued', 0, null, null, 1, null])
     assert.deepEqual(await list('w1'), [])
     const events = await client.xrange(queue.keys.events, '-', '+')
-    assert.deepEqual(events.map(([, f]) => f[1]), ['job.enqueued', 'job.started', 'job.released'])
+    assert.deepEqual(events.map(([, f]) => decodeEntry('q', f).type), ['job.enqueued', 'job.started', 'job.released'])
     assert.deepEqual(await queue.checkInvariants(), [])
   })
 
@@ -245,7 +246,7 @@ describe('idle workers waiting on their pickup list', () => {
     assert.equal(done.attempts, 1)
     assert.equal(hook.of(job.job_id).length, 1)
     assert.equal(await redis.client.exists(pickupKey(keys, doomedId)), 0)
-    const types = (await redis.client.xrange(keys.events, '-', '+')).map(([, f]) => f[1])
+    const types = (await redis.client.xrange(keys.events, '-', '+')).map(([, f]) => decodeEntry('q', f).type)
     assert.deepEqual(types, ['job.enqueued', 'job.started', 'job.released', 'job.started', 'job.completed'])
     assert.deepEqual(await app.jobQueue.checkInvariants(), [])
   })
