@@ -150,7 +150,10 @@ async function checkHandler (t: TestContext, app: FastifyInstance, name: string,
   const done = await waitForCompleted(app, job.job_id)
   assert.deepEqual(done.result, { sent: true })
   assert.equal(done.attempts, 1)
-  assert.ok(handler.stdout().includes(job.job_id), `the handler should have done the work of ${job.job_id}:\n${handler.output()}`)
+  // The handler prints before it answers, but this process may read the pipe after it hears of the
+  // completion through Redis (CI failed on that once): wait for the line rather than look once.
+  await waitFor(`the handler to have done the work of ${job.job_id}`, () => handler.stdout().includes(job.job_id), 5000)
+    .catch((err: Error) => assert.fail(`${err.message}:\n${handler.output()}`))
 
   // By hand: what a handler must refuse (4xx, nothing done) and what it must take (2xx, done once).
   const now = Math.floor(Date.now() / 1000)
