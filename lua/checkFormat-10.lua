@@ -1,13 +1,16 @@
 --[[
   Whether this version can read the queue's data, asked by every API and worker process before it
   uses the queue. A queue with no data yet is marked with this version's format. An older queue is
-  brought to format 3 here, once:
+  brought to format 4 here, once, step by step:
   - format 1 (before flow control): its queued jobs enter their handlers' ready sets and the
     handlers' in-flight and scheduled counts are taken from the records: one step over every
     waiting job (about a second per 200,000 here), while nothing else runs;
   - format 2 kept every queued job twice, in its handler's ready set and in the queue's `queued`
     zset; format 3 keeps only the ready sets, so the `queued` zset goes (UNLINK: freed off the
-    main thread), and goes again at every later check should an older process have written it.
+    main thread), and goes again at every later check should an older process have written it;
+  - format 3 wrote each event stream entry as a field per value; format 4 packs them into one
+    (includes/job.lua emitEvent). Entries already written stay as they are (this version reads
+    both), so only the mark changes: a format 3 API would misread the new entries.
   KEYS[1] format      STRING  jobq:{q}:format
   KEYS[2] jobs        HASH    jobq:{q}:jobs
   KEYS[3] seq         STRING  jobq:{q}:seq
@@ -31,7 +34,7 @@ if mark == nil then
   mark = DATA_FORMAT
 end
 
-if mark == '1' and DATA_FORMAT == '3' then
+if mark == '1' then
   local flow = newFlow(KEYS[7], KEYS[8], KEYS[9], KEYS[10])
   local tasks = {}
   -- The records decide, not the zset: a process of this version may have cancelled a job or
@@ -53,11 +56,12 @@ if mark == '1' and DATA_FORMAT == '3' then
   end
   mark = '2'
 end
-if mark == '2' and DATA_FORMAT == '3' then
+if mark == '2' then mark = '3' end
+if mark == '3' then
   rcall('SET', formatKey, DATA_FORMAT)
   mark = DATA_FORMAT
 end
 -- Also once upgraded: a format 2 worker still running after the upgrade writes `queued` again
--- (its retries and releases), and nothing of format 3 would ever read or empty it.
-if mark == '3' then rcall('UNLINK', KEYS[4]) end
+-- (its retries and releases), and nothing of this format would ever read or empty it.
+if mark == DATA_FORMAT then rcall('UNLINK', KEYS[4]) end
 return { DATA_FORMAT, mark }

@@ -96,10 +96,14 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
       const port = await freePort()
       const api = ctx.procs.start('bullmq-api', process.execPath, ['--import', 'tsx', 'bench/servers/bare-api.ts'],
         { cwd: ctx.root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', REDIS_URL: redis.url, BULLMQ_QUEUE: name } })
-      await api.waitForLine(/^listening/, 20_000)
       const worker = ctx.procs.start('bullmq-worker', process.execPath, ['--import', 'tsx', 'bench/servers/peer-worker.ts',
         'bullmq', name, String(opts.concurrency), handlerUrl], { cwd: ctx.root, env: { ...process.env, REDIS_URL: redis.url } })
-      await worker.waitForLine(/^ready/, 20_000)
+      try {
+        await Promise.all([api.waitForLine(/^listening/, 20_000), worker.waitForLine(/^ready/, 20_000)])
+      } catch (err) {
+        await Promise.all([ctx.procs.stop(api), ctx.procs.stop(worker)])
+        throw err
+      }
       const apiPool = new Pool(`http://127.0.0.1:${port}`, { connections: 1, keepAliveTimeout: 30_000 })
       return {
         worker,
@@ -118,7 +122,6 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
   const barePort = await freePort()
   const bare = ctx.procs.start('bare-api', process.execPath, ['--import', 'tsx', 'bench/servers/bare-api.ts'],
     { cwd: ctx.root, env: { ...process.env, PORT: String(barePort), LOG_LEVEL: 'warn' } })
-  await bare.waitForLine(/^listening/, 20_000)
   const barePool = new Pool(`http://127.0.0.1:${barePort}`, { connections: 1, keepAliveTimeout: 30_000 })
   const floors: Record<'http' | 'redis', number[]> = { http: [], redis: [] }
   const idleP50 = async (n: number, call: (i: number) => Promise<void>) => {
@@ -132,6 +135,7 @@ export async function idleLatency (ctx: Ctx): Promise<Figure> {
     return percentile(times, 50)
   }
   try {
+    await bare.waitForLine(/^listening/, 20_000)
     for (let round = 0; round < opts.latencyRounds; round++) {
       log(`figure 4: the floors, a bare Fastify route and a Redis round trip (round ${round + 1}/${opts.latencyRounds})`)
       floors.http.push(await idleP50(opts.latencyJobs, (i) => post(barePool, jobBody(`f${round}-${i}`, 1, LATENCY_TASK))))

@@ -17,7 +17,7 @@ local rcall = redis.call
 -- The layout of a queue's data: records, keys, sets. Any change a running queue could not read must
 -- raise it, so that processes of one version refuse a queue written by another (checkFormat) instead
 -- of misreading it. Queues written before the format was recorded have no `format` key.
-local DATA_FORMAT = '3'
+local DATA_FORMAT = '4'
 
 -- The queue's format mark: nil when it has neither data nor a mark yet, false when it holds data
 -- with no mark (written before marks existed). Readable data is marked DATA_FORMAT.
@@ -313,7 +313,7 @@ end
 -- ioredis spent about 1 us per value (bench figure 8).
 local function emitEvent(eventsKey, now, type, key, job, detail)
   local args = { 'XADD', eventsKey, '*', 'e', type .. ' ' .. publicId(key, job) .. ' ' .. job[TASK] .. ' ' .. job[STATUS] ..
-    ' ' .. job[PRIORITY] .. ' ' .. job[ATTEMPTS] .. ' ' .. string.format('%d', now) .. ' ' .. job[ENTITY] }
+    ' ' .. job[PRIORITY] .. ' ' .. job[ATTEMPTS] .. ' ' .. string.format('%.0f', now) .. ' ' .. job[ENTITY] }
   if detail then
     args[#args + 1] = 'detail'
     args[#args + 1] = cjson.encode(detail)

@@ -71,8 +71,8 @@ function unpack (queue: string, packed: string): JobEvent {
 
 /**
  * An entry of `jobq:{<queue>}:events` ([field, value, ...] as XREAD returns it) as an event of
- * `queue`. Entries written before events were packed into one field (a field per value) still
- * read the same: a stream keeps them until they are trimmed.
+ * `queue`. Entries of data format 3, a field per value, still read the same: a queue brought to
+ * format 4 keeps them in its stream until they are trimmed.
  */
 export function decodeEntry (queue: string, fields: string[]): JobEvent {
   const entry: Record<string, string> = {}

@@ -5,6 +5,7 @@ import { JobQueue } from '../../src/queue/job-queue.js'
 import { globalKeys, queueKeys, readyKey, type QueueKeys } from '../../src/queue/keys.js'
 import { HandlerStore } from '../../src/queue/handler-store.js'
 import { createRedis } from '../../src/queue/redis.js'
+import { decodeEntry } from '../../src/events/event.js'
 import { buildTestApp, registerHandler, sharedRedis, snapshotQueue, startRedis, testConfig, uniqueQueueName, waitFor, type TestRedis } from '../helper.js'
 import { startWorker } from '../worker/worker-helper.js'
 
@@ -32,12 +33,12 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     const app = await buildTestApp(t, redis().url)
     const { client } = redis()
     const keys = app.jobQueue.keys
-    assert.equal(await client.get(keys.format), '3', 'marked at start')
+    assert.equal(await client.get(keys.format), '4', 'marked at start')
     await registerHandler(app, 'task', 'http://127.0.0.1:9/hook')
     await app.jobQueue.enqueue(newJob('a'))
     await client.del(keys.format, keys.jobs, keys.seq, readyKey(keys, 'task'), keys.heads, keys.entities)
     await app.jobQueue.enqueue(newJob('b'))
-    assert.equal(await client.get(keys.format), '3', 'marked again by the enqueue')
+    assert.equal(await client.get(keys.format), '4', 'marked again by the enqueue')
     await app.jobQueue.checkFormat()
   })
 
@@ -92,14 +93,14 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     await client.set(queueKeys(queue).format, '0')
     await client.hset(queueKeys(queue).handlers, 'task', JSON.stringify({ name: 'task', url: 'http://127.0.0.1:9/hook' }))
     const unchecked = await queueOn(t, url, queue)
-    const refusal = { code: 'JQ_ERR_QUEUE_FORMAT', message: new RegExp(`Queue ${queue} holds data in format 0, and this JobQ reads format 3`) }
+    const refusal = { code: 'JQ_ERR_QUEUE_FORMAT', message: new RegExp(`Queue ${queue} holds data in format 0, and this JobQ reads format 4`) }
     await assert.rejects(unchecked.checkFormat(), refusal)
     const before = await snapshotQueue(client, queue)
     await assert.rejects(unchecked.enqueue(newJob('a')), refusal)
     assert.deepEqual(await snapshotQueue(client, queue), before)
   })
 
-  it('should bring a queue of format 1 (before flow control) to format 3 at start, every job where it was', async (t) => {
+  it('should bring a queue of format 1 (before flow control) to format 4 at start, every job where it was', async (t) => {
     const { client, url } = redis()
     const queueName = uniqueQueueName()
     const queue = await queueOn(t, url, queueName)
@@ -120,7 +121,7 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     await assert.rejects(queue.enqueue(newJob('x')), { code: 'JQ_ERR_QUEUE_FORMAT' })
 
     await queue.checkFormat()
-    assert.equal(await client.get(k.format), '3')
+    assert.equal(await client.get(k.format), '4')
     assert.equal(await client.exists(k.queuedBeforeFormat3), 0)
     assert.deepEqual(await queue.checkInvariants(), [])
     const claimed = (await queue.claim(10, 'w', 60_000)).jobs.map((j) => j.entity_id)
@@ -129,7 +130,7 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     assert.deepEqual(counts, { a: { queued: 0, scheduled: 0, in_flight: 3, held: null }, b: { queued: 0, scheduled: 1, in_flight: 2, held: null } })
   })
 
-  it('should bring a queue of format 2 (every queued job also in `queued`) to format 3 at start, positions and order kept', async (t) => {
+  it('should bring a queue of format 2 (every queued job also in `queued`) to format 4 at start, positions and order kept', async (t) => {
     const { client, url } = redis()
     const queue = await queueOn(t, url, uniqueQueueName())
     await queue.checkFormat()
@@ -141,10 +142,10 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     const k = queue.keys
     await copyReadyToQueued(client, k, ['a', 'b'])
     await client.set(k.format, '2')
-    await assert.rejects(queue.enqueue(newJob('x')), { code: 'JQ_ERR_QUEUE_FORMAT', message: /holds data in format 2, and this JobQ reads format 3/ })
+    await assert.rejects(queue.enqueue(newJob('x')), { code: 'JQ_ERR_QUEUE_FORMAT', message: /holds data in format 2, and this JobQ reads format 4/ })
 
     await queue.checkFormat()
-    assert.equal(await client.get(k.format), '3')
+    assert.equal(await client.get(k.format), '4')
     assert.equal(await client.exists(k.queuedBeforeFormat3), 0)
     assert.deepEqual(await queue.checkInvariants(), [])
     const after = await Promise.all(['a1', 'b1', 'a2', 'b2', 'a3'].map(async (e) => await queue.get(e)))
@@ -153,7 +154,7 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     assert.deepEqual((await queue.claim(10, 'w', 60_000)).jobs.map((j) => j.entity_id), ['a2', 'a1', 'b2', 'b1', 'a3'])
   })
 
-  it('should build format 3 from the records, not from a format 1 `queued` zset a newer process left stale', async (t) => {
+  it('should build the ready sets from the records, not from a format 1 `queued` zset a newer process left stale', async (t) => {
     const { client, url } = redis()
     const queue = await queueOn(t, url, uniqueQueueName())
     await queue.checkFormat()
@@ -172,6 +173,31 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
     assert.deepEqual(await queue.checkInvariants(), [])
     assert.deepEqual([(await queue.get('y')).position_in_queue, (await queue.get('z')).position_in_queue], [1, 2])
     assert.deepEqual((await queue.claim(10, 'w', 60_000)).jobs.map((j) => j.entity_id), ['y', 'z'], 'the cancelled job is not dispatched')
+  })
+
+  it('should bring a queue of format 3 (a field per event value) to format 4 at start, its jobs and events as they were', async (t) => {
+    const { client, url } = redis()
+    const queue = await queueOn(t, url, uniqueQueueName())
+    await queue.checkFormat()
+    await new HandlerStore(queue.redis, queue.keys).put('a', { url: 'http://127.0.0.1:9/hook' })
+    const [created] = await queue.enqueueMany([{ ...newJob('j 1'), task: 'a', priority: 2 }])
+    const k = queue.keys
+    // What format 3 wrote to the event stream: a field per value.
+    await client.xadd(k.events, '*', 'type', 'job.priority_changed', 'job_id', created.job!.job_id, 'entity_id', 'j 1', 'task', 'a',
+      'status', 'queued', 'priority', '1', 'attempt', '0', 'at', String(Date.now()), 'detail', JSON.stringify({ from: 2 }))
+    await client.set(k.format, '3')
+    await assert.rejects(queue.enqueue(newJob('x')), { code: 'JQ_ERR_QUEUE_FORMAT', message: /holds data in format 3, and this JobQ reads format 4/ })
+    const before = await snapshotQueue(client, queue.queueName)
+
+    await queue.checkFormat()
+    assert.equal(await client.get(k.format), '4')
+    const after = await snapshotQueue(client, queue.queueName)
+    assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort())
+    for (const key of Object.keys(before)) if (key !== k.format) assert.deepEqual(after[key], before[key], key)
+    assert.deepEqual(await queue.checkInvariants(), [])
+    const types = (await client.xrange(k.events, '-', '+')).map(([, fields]) => decodeEntry('q', fields))
+      .map((e) => [e.type, e.entity_id, e.priority])
+    assert.deepEqual(types, [['job.enqueued', 'j 1', 2], ['job.priority_changed', 'j 1', 1]])
   })
 
   it('should drop a `queued` zset an older process wrote again after the upgrade, at the next check', async (t) => {
@@ -202,7 +228,7 @@ describe('the data format of a queue: a version refuses data it cannot read', ()
 
     // Its own queue is another; it sweeps every queue every half lease (here 500 ms).
     await buildTestApp(t, url, { JOBQ_LEASE_MS: '1000' })
-    await waitFor('the API to upgrade the format 2 queue', async () => await client.get(queueKeys(old).format) === '3')
+    await waitFor('the API to upgrade the format 2 queue', async () => await client.get(queueKeys(old).format) === '4')
     assert.equal(await client.exists(queueKeys(old).queuedBeforeFormat3), 0)
     const upgraded = await queueOn(t, url, old)
     assert.deepEqual(await upgraded.checkInvariants(), [])
