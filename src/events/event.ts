@@ -45,28 +45,18 @@ function iso (ms: unknown): unknown {
   return lastIso
 }
 
-/** The event an entry's `e` field packs (lua/includes/job.lua emitEvent); the entity id comes last and may hold spaces. */
-function unpack (queue: string, packed: string): JobEvent {
-  const values: string[] = []
+/** The fields the `e` field of an entry packs (lua/includes/job.lua emitEvent); the entity id comes last and may hold spaces. */
+const PACKED = ['type', 'job_id', 'task', 'status', 'priority', 'attempt', 'at'] as const
+
+function unpackInto (entry: Record<string, string>, packed: string): void {
   let from = 0
-  for (let i = 0; i < 7; i++) {
+  for (const name of PACKED) {
     const space = packed.indexOf(' ', from)
-    if (space < 0) break
-    values.push(packed.slice(from, space))
+    if (space < 0) return
+    entry[name] = packed.slice(from, space)
     from = space + 1
   }
-  const [type = '', jobId = '', task = '', status = '', priority, attempt, at] = values
-  return {
-    type,
-    queue,
-    job_id: jobId,
-    entity_id: values.length === 7 ? packed.slice(from) : '',
-    task,
-    status,
-    priority: Number(priority),
-    attempt: Number(attempt),
-    at: String(iso(Number(at)))
-  }
+  entry.entity_id = packed.slice(from)
 }
 
 /**
@@ -77,19 +67,18 @@ function unpack (queue: string, packed: string): JobEvent {
 export function decodeEntry (queue: string, fields: string[]): JobEvent {
   const entry: Record<string, string> = {}
   for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i]] = fields[i + 1]
-  const event: JobEvent = entry.e !== undefined
-    ? unpack(queue, entry.e)
-    : {
-        type: entry.type ?? '',
-        queue,
-        job_id: entry.job_id ?? '',
-        entity_id: entry.entity_id ?? '',
-        task: entry.task ?? '',
-        status: entry.status ?? '',
-        priority: Number(entry.priority),
-        attempt: Number(entry.attempt),
-        at: String(iso(Number(entry.at)))
-      }
+  if (entry.e !== undefined) unpackInto(entry, entry.e)
+  const event: JobEvent = {
+    type: entry.type ?? '',
+    queue,
+    job_id: entry.job_id ?? '',
+    entity_id: entry.entity_id ?? '',
+    task: entry.task ?? '',
+    status: entry.status ?? '',
+    priority: Number(entry.priority),
+    attempt: Number(entry.attempt),
+    at: String(iso(Number(entry.at)))
+  }
   if (entry.detail) {
     let detail: unknown
     try {
